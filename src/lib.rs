@@ -1,0 +1,6 @@
+//! dosesim — operating characteristics of Phase I dose-escalation designs.
+pub mod design;
+pub mod engine;
+pub mod rng;
+pub mod tally;
+pub mod truth;

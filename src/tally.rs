@@ -1,0 +1,220 @@
+//! What a set of trials did, as counts: the sufficient statistics for every
+//! operating characteristic.
+//!
+//! The Monte Carlo engine counts trials in `Tally<u64>`; integer counts merge by
+//! addition in any order, so the split of trials over threads cannot change a
+//! single bit. The exact engine fills `Tally<f64>` with path probabilities
+//! instead. Rates, moments and standard errors are derived once, in
+//! [`crate::summary`].
+//!
+//! The joint tables against the sample size N are what per-trial ratios need
+//! (E[n_d/N], E[DLT/N], E[N_over/N], P(N_over > N/2)) and what their standard
+//! errors need (covariances with N). Their size depends on the design, never on
+//! the number of trials.
+
+use std::ops::AddAssign;
+
+/// A count of trials (`u64`) or a probability mass (`f64`).
+pub trait Weight: Copy + Default + AddAssign + Send + Sync + PartialEq + std::fmt::Debug {
+    fn to_f64(self) -> f64;
+}
+
+impl Weight for u64 {
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Weight for f64 {
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+/// Dimensions of a tally: fixed by the design and the number of doses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub num_doses: usize,
+    /// Most patients at one dose.
+    pub max_per_dose: usize,
+    /// Most patients in one trial.
+    pub max_n: usize,
+}
+
+impl Shape {
+    fn width(&self) -> usize {
+        self.max_n + 1
+    }
+}
+
+/// The end state of one trial, as [`Tally::record`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct TrialEnd<'a> {
+    /// Patients per dose.
+    pub n: &'a [u32],
+    /// DLTs per dose.
+    pub x: &'a [u32],
+    /// Doses outside `lo..=hi` were never treated (trials move one dose at a
+    /// time, so the treated doses are contiguous).
+    pub lo: usize,
+    pub hi: usize,
+    pub mtd: Option<usize>,
+}
+
+/// Weighted counts of trial outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally<W> {
+    shape: Shape,
+    total: W,
+    /// `[0]`: no MTD; `[d + 1]`: dose `d` selected.
+    select: Vec<W>,
+    /// `[dlts][N]`: total DLTs jointly with the sample size.
+    dlt_by_n: Vec<W>,
+    /// `[n_over][N]`: patients at over-dosing doses jointly with N.
+    over_by_n: Vec<W>,
+    /// `[d][n_d][N]` for `n_d ≥ 1` (untreated doses are implied).
+    dose_n_by_n: Vec<W>,
+    /// `[d][x_d]` over trials that treated dose `d`.
+    dose_x: Vec<W>,
+}
+
+impl<W: Weight> Tally<W> {
+    pub fn new(shape: Shape) -> Self {
+        let w = shape.width();
+        let k = shape.num_doses;
+        let per_dose = shape.max_per_dose + 1;
+        Tally {
+            shape,
+            total: W::default(),
+            select: vec![W::default(); k + 1],
+            dlt_by_n: vec![W::default(); w * w],
+            over_by_n: vec![W::default(); w * w],
+            dose_n_by_n: vec![W::default(); k * per_dose * w],
+            dose_x: vec![W::default(); k * per_dose],
+        }
+    }
+
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+
+    /// Total weight: trials counted, or probability mass (1 when complete).
+    pub fn total(&self) -> W {
+        self.total
+    }
+
+    /// Counts one finished trial with weight `w`. `overdose` has bit `d` set for
+    /// each over-dosing dose.
+    #[inline]
+    pub fn record(&mut self, end: &TrialEnd<'_>, overdose: u32, w: W) {
+        let width = self.shape.width();
+        let per_dose = self.shape.max_per_dose + 1;
+        let (mut n_total, mut x_total, mut n_over) = (0usize, 0usize, 0usize);
+        for d in end.lo..=end.hi {
+            let (n, x) = (end.n[d] as usize, end.x[d] as usize);
+            n_total += n;
+            x_total += x;
+            n_over += if overdose >> d & 1 == 1 { n } else { 0 };
+        }
+        for d in end.lo..=end.hi {
+            let (n, x) = (end.n[d] as usize, end.x[d] as usize);
+            if n > 0 {
+                self.dose_n_by_n[(d * per_dose + n) * width + n_total] += w;
+                self.dose_x[d * per_dose + x] += w;
+            }
+        }
+        self.total += w;
+        self.select[end.mtd.map_or(0, |d| d + 1)] += w;
+        self.dlt_by_n[x_total * width + n_total] += w;
+        self.over_by_n[n_over * width + n_total] += w;
+    }
+
+    /// Adds another tally of the same shape.
+    pub fn merge(&mut self, other: &Tally<W>) {
+        assert_eq!(self.shape, other.shape, "merging tallies of different shapes");
+        self.total += other.total;
+        for (mine, theirs) in [
+            (&mut self.select, &other.select),
+            (&mut self.dlt_by_n, &other.dlt_by_n),
+            (&mut self.over_by_n, &other.over_by_n),
+            (&mut self.dose_n_by_n, &other.dose_n_by_n),
+            (&mut self.dose_x, &other.dose_x),
+        ] {
+            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += *b);
+        }
+    }
+
+    /// Weight of "no MTD" (`dose = None`) or of selecting `dose`.
+    pub fn selected(&self, dose: Option<usize>) -> W {
+        self.select[dose.map_or(0, |d| d + 1)]
+    }
+
+    /// `(dlts, n, weight)` for every cell of the joint table of total DLTs and N.
+    pub fn dlts_and_n(&self) -> impl Iterator<Item = (usize, usize, W)> + '_ {
+        cells(&self.dlt_by_n, self.shape.width())
+    }
+
+    /// `(n_over, n, weight)` for patients at over-dosing doses and N.
+    pub fn overdosed_and_n(&self) -> impl Iterator<Item = (usize, usize, W)> + '_ {
+        cells(&self.over_by_n, self.shape.width())
+    }
+
+    /// `(n_d, n, weight)` over trials that treated `dose`.
+    pub fn dose_n_and_n(&self, dose: usize) -> impl Iterator<Item = (usize, usize, W)> + '_ {
+        let width = self.shape.width();
+        let per_dose = self.shape.max_per_dose + 1;
+        let block = &self.dose_n_by_n[dose * per_dose * width..(dose + 1) * per_dose * width];
+        cells(block, width)
+    }
+
+    /// `(x_d, weight)` over trials that treated `dose`.
+    pub fn dose_dlts(&self, dose: usize) -> impl Iterator<Item = (usize, W)> + '_ {
+        let per_dose = self.shape.max_per_dose + 1;
+        self.dose_x[dose * per_dose..(dose + 1) * per_dose]
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, w)| *w != W::default())
+    }
+}
+
+/// Non-empty cells of a row-major table `[row][col]` with `width` columns.
+fn cells<W: Weight>(table: &[W], width: usize) -> impl Iterator<Item = (usize, usize, W)> + '_ {
+    table
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w != W::default())
+        .map(move |(i, &w)| (i / width, i % width, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_merges() {
+        let shape = Shape {
+            num_doses: 3,
+            max_per_dose: 6,
+            max_n: 18,
+        };
+        let mut a = Tally::<u64>::new(shape);
+        // "1NNN 2NTN 2NNN 3TTN": MTD dose 2 (storer), 12 patients, 3 DLTs.
+        let end = TrialEnd {
+            n: &[3, 6, 3],
+            x: &[0, 1, 2],
+            lo: 0,
+            hi: 2,
+            mtd: Some(1),
+        };
+        a.record(&end, 0b100, 1);
+        let mut b = a.clone();
+        b.merge(&a);
+        assert_eq!(b.total(), 2);
+        assert_eq!(b.selected(Some(1)), 2);
+        assert_eq!(b.dlts_and_n().collect::<Vec<_>>(), vec![(3, 12, 2)]);
+        assert_eq!(b.overdosed_and_n().collect::<Vec<_>>(), vec![(3, 12, 2)]);
+        assert_eq!(b.dose_n_and_n(1).collect::<Vec<_>>(), vec![(6, 12, 2)]);
+        assert_eq!(b.dose_dlts(2).collect::<Vec<_>>(), vec![(2, 2)]);
+    }
+}

@@ -1,0 +1,115 @@
+//! A true dose–toxicity curve and what it implies: which doses over-dose and
+//! which dose a perfect trial would select.
+
+use serde::Serialize;
+
+/// Most dose levels a scenario may have. Trial state is a handful of fixed
+/// arrays of this length, and the random-number positions reserve 5 bits for
+/// the dose (see [`crate::rng`]).
+pub const MAX_DOSES: usize = 32;
+
+/// How the "true MTD" that PCS is measured against is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MtdRule {
+    /// The highest dose whose true DLT probability is ≤ target (DESIGN.md's
+    /// default); no MTD if even the lowest dose is above target.
+    #[default]
+    Highest,
+    /// The dose whose true DLT probability is closest to the target (ties go to
+    /// the lower dose).
+    Closest,
+}
+
+/// A validated dose–toxicity truth: 1..=[`MAX_DOSES`] probabilities in [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Truth {
+    pub name: String,
+    pub p_dlt: Vec<f64>,
+}
+
+/// Why a curve was rejected; `index` is 0-based.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TruthError {
+    #[error("is empty: expected 1 to {MAX_DOSES} probabilities")]
+    Empty,
+    #[error("has {0} doses: at most {MAX_DOSES} are supported")]
+    TooManyDoses(usize),
+    #[error("[{index}] = {value}: expected a probability in [0, 1]")]
+    NotAProbability { index: usize, value: f64 },
+}
+
+impl Truth {
+    pub fn new(name: impl Into<String>, p_dlt: Vec<f64>) -> Result<Self, TruthError> {
+        if p_dlt.is_empty() {
+            return Err(TruthError::Empty);
+        }
+        if p_dlt.len() > MAX_DOSES {
+            return Err(TruthError::TooManyDoses(p_dlt.len()));
+        }
+        if let Some((index, &value)) = p_dlt.iter().enumerate().find(|(_, p)| !(0.0..=1.0).contains(*p)) {
+            return Err(TruthError::NotAProbability { index, value });
+        }
+        Ok(Truth {
+            name: name.into(),
+            p_dlt,
+        })
+    }
+
+    pub fn num_doses(&self) -> usize {
+        self.p_dlt.len()
+    }
+
+    /// Bit `d` set when dose `d` over-doses: true p strictly above target.
+    pub fn overdose_mask(&self, target: f64) -> u32 {
+        self.p_dlt
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p > target)
+            .fold(0, |mask, (d, _)| mask | 1 << d)
+    }
+
+    /// The dose (0-based) a perfect design would select, `None` for "no MTD".
+    pub fn true_mtd(&self, target: f64, rule: MtdRule) -> Option<usize> {
+        match rule {
+            MtdRule::Highest => self.p_dlt.iter().rposition(|&p| p <= target),
+            MtdRule::Closest => (0..self.p_dlt.len()).min_by(|&i, &j| {
+                let di = (self.p_dlt[i] - target).abs();
+                let dj = (self.p_dlt[j] - target).abs();
+                di.total_cmp(&dj)
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_curves() {
+        assert_eq!(Truth::new("t", vec![]), Err(TruthError::Empty));
+        assert_eq!(
+            Truth::new("t", vec![0.1, 1.5]),
+            Err(TruthError::NotAProbability { index: 1, value: 1.5 })
+        );
+        assert!(matches!(
+            Truth::new("t", vec![f64::NAN]),
+            Err(TruthError::NotAProbability { index: 0, .. })
+        ));
+        assert_eq!(Truth::new("t", vec![0.1; 33]), Err(TruthError::TooManyDoses(33)));
+    }
+
+    #[test]
+    fn true_mtd_and_overdose() {
+        let t = Truth::new("t", vec![0.05, 0.1, 0.2, 0.3, 0.45]).unwrap();
+        assert_eq!(t.true_mtd(0.3, MtdRule::Highest), Some(3));
+        assert_eq!(t.true_mtd(0.25, MtdRule::Highest), Some(2));
+        assert_eq!(t.true_mtd(0.25, MtdRule::Closest), Some(2));
+        assert_eq!(t.true_mtd(0.01, MtdRule::Highest), None);
+        assert_eq!(t.true_mtd(0.01, MtdRule::Closest), Some(0));
+        assert_eq!(t.overdose_mask(0.3), 0b10000);
+        assert_eq!(t.overdose_mask(0.15), 0b11100);
+    }
+}
