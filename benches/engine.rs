@@ -7,7 +7,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dosesim::design::{AbDesign, AbParams, Preset};
-use dosesim::engine::simulate;
+use dosesim::engine::{McSettings, simulate_ab};
 use dosesim::truth::Truth;
 use std::hint::black_box;
 
@@ -18,12 +18,33 @@ fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("mc_k5");
     group.throughput(Throughput::Elements(TRIALS));
     group.sample_size(20);
-    let cases = [(Preset::Korn, 1), (Preset::Korn, 2), (Preset::Storer, 1), (Preset::Strict, 1)];
+    let cases = [
+        (Preset::Korn, 1),
+        (Preset::Korn, 2),
+        (Preset::Storer, 1),
+        (Preset::Strict, 1),
+    ];
     for (preset, threads) in cases {
         let design = AbDesign::new(AbParams::three_plus_three(preset), 5).unwrap();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         group.bench_function(format!("{preset}/threads={threads}"), |b| {
-            b.iter(|| pool.install(|| black_box(simulate(&design, &truth, 0.3, TRIALS, 2026, &|_| {}))))
+            b.iter(|| {
+                pool.install(|| {
+                    black_box(simulate_ab(
+                        &design,
+                        &truth,
+                        0.3,
+                        McSettings {
+                            trials: TRIALS,
+                            seed: 2026,
+                        },
+                        &|_| {},
+                    ))
+                })
+            })
         });
     }
     group.finish();

@@ -1,34 +1,32 @@
 //! Counter-based random numbers: the draw for cohort `j` at dose `d` of trial `t`
-//! is a fixed function of `(seed, t, d, j)`.
+//! is a fixed function of `(seed, t, d)`: one uniform per trial and dose.
 //!
 //! Why counter-based rather than a stateful generator such as Xoshiro or ChaCha:
 //! * **Reproducibility for free.** No generator has to be seeded per batch or per
 //!   thread; any split of the trials over any number of threads reads the same
 //!   numbers, so `--threads 1` and `--threads 64` give byte-identical tallies.
-//! * **Common random numbers.** Indexing a draw by (trial, dose, cohort at that
-//!   dose) rather than by the order of draws means two designs, or two truths,
-//!   that treat the same cohort see the same uniform. Differences between
+//! * **Common random numbers.** Indexing a draw by (trial, dose) rather than
+//!   by the order of draws means two designs, or two truths, that treat the
+//!   same dose see the same uniform. Differences between
 //!   designs are then not drowned in Monte Carlo noise.
 //! * **Speed.** Re-seeding a stateful generator per trial halved throughput in
 //!   our probe; here a draw is two multiplications and a few shifts.
 //!
 //! The function is SplitMix64 (Steele, Lea & Flood 2014) evaluated at a
-//! position: `mix(key + position * γ)`, the same finaliser that passes BigCrush
-//! when walked sequentially. The position packs
-//! `trial << 12 | cohort << 5 | dose`, so up to 2^52 trials, 32 doses and 128
-//! cohorts per dose address distinct draws.
+//! position: `mix(key + position · γ)`, the finaliser that passes BigCrush when
+//! walked sequentially. A trial owns 256 positions, `trial << 8 | slot`: slots
+//! 0..32 are the doses' uniforms, slots 32..256 feed [`TrialRng`]. That leaves
+//! 56 bits, far beyond [`crate::engine::MAX_TRIALS`], for the trial index.
 
 use rand::rand_core::{Infallible, TryRng};
 
 /// Golden-ratio increment of SplitMix64.
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// Bits of the position reserved for the dose index.
-pub const DOSE_BITS: u32 = 5;
-/// Bits of the position reserved for the cohort index within a dose.
-pub const COHORT_BITS: u32 = 7;
-/// Bits left for the trial index.
-pub const TRIAL_BITS: u32 = 64 - DOSE_BITS - COHORT_BITS;
+/// Positions per trial.
+const SLOT_BITS: u32 = 8;
+/// Slots below this are dose uniforms; the rest belong to [`TrialRng`].
+const FIRST_FREE_SLOT: u64 = crate::truth::MAX_DOSES as u64;
 
 #[inline(always)]
 fn mix(mut z: u64) -> u64 {
@@ -58,35 +56,35 @@ impl Stream {
         mix(self.key.wrapping_add(position.wrapping_mul(GAMMA)))
     }
 
-    /// The uniform that decides cohort `cohort` (0-based, counted per dose) at
-    /// `dose` (0-based) of trial `trial`, as 53 bits: a multiple of 2^-53 in [0, 1).
+    /// The uniform of `dose` (0-based) in trial `trial`, as 53 bits: a
+    /// multiple of 2^-53 in [0, 1). Every cohort at that dose reads it (see
+    /// [`crate::engine::outcomes`]).
     #[inline(always)]
-    pub fn cohort_draw(&self, trial: u64, dose: usize, cohort: u32) -> u64 {
-        debug_assert!(dose < 1 << DOSE_BITS && cohort < 1 << COHORT_BITS);
-        let position = trial << (DOSE_BITS + COHORT_BITS) | (cohort as u64) << DOSE_BITS | dose as u64;
-        self.at(position) >> 11
+    pub fn dose_uniform(&self, trial: u64, dose: usize) -> u64 {
+        debug_assert!((dose as u64) < FIRST_FREE_SLOT);
+        self.at(trial << SLOT_BITS | dose as u64) >> 11
     }
 
-    /// A sequential generator over the positions of one trial, for designs that
-    /// need draws beyond one per cohort. It plugs into everything in `rand`.
+    /// A sequential generator over the free positions of one trial, for
+    /// designs that need draws beyond one per dose. It plugs into `rand`.
     pub fn trial_rng(&self, trial: u64) -> TrialRng {
         TrialRng {
             stream: *self,
-            next: trial << (DOSE_BITS + COHORT_BITS),
-            end: (trial + 1) << (DOSE_BITS + COHORT_BITS),
+            trial,
+            slot: FIRST_FREE_SLOT,
         }
     }
 }
 
 /// A `rand` generator walking the positions of one trial in order.
 ///
-/// It shares its positions with [`Stream::cohort_draw`], so a design should use
-/// one or the other for a given trial, not both.
+/// Its positions are disjoint from the dose uniforms; after the trial's 224
+/// free positions it wraps around, so trials never share numbers.
 #[derive(Debug, Clone)]
 pub struct TrialRng {
     stream: Stream,
-    next: u64,
-    end: u64,
+    trial: u64,
+    slot: u64,
 }
 
 impl TryRng for TrialRng {
@@ -97,12 +95,10 @@ impl TryRng for TrialRng {
     }
 
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        // A trial owns 4096 positions; wrapping within them keeps trials
-        // independent of each other even for a design that draws more.
-        let value = self.stream.at(self.next);
-        self.next += 1;
-        if self.next == self.end {
-            self.next = self.end - (1 << (DOSE_BITS + COHORT_BITS));
+        let value = self.stream.at(self.trial << SLOT_BITS | self.slot);
+        self.slot += 1;
+        if self.slot == 1 << SLOT_BITS {
+            self.slot = FIRST_FREE_SLOT;
         }
         Ok(value)
     }
@@ -124,10 +120,10 @@ mod tests {
     #[test]
     fn pinned_values() {
         let s = Stream::new(2026);
-        let got: Vec<u64> = (0..3).map(|t| s.cohort_draw(t, 1, 0)).collect();
+        let got: Vec<u64> = (0..3).map(|t| s.dose_uniform(t, 1)).collect();
         assert_eq!(got, PINNED);
     }
-    const PINNED: [u64; 3] = [0, 0, 0];
+    const PINNED: [u64; 3] = [1877191695796871, 4519366757467979, 1899064122201462];
 
     #[test]
     fn draws_are_53_bit_and_roughly_uniform() {
@@ -135,12 +131,15 @@ mod tests {
         let n = 200_000u64;
         let mut bins = [0u64; 16];
         for t in 0..n {
-            let u = s.cohort_draw(t, 3, 1);
+            let u = s.dose_uniform(t, 3);
             assert!(u < 1 << 53);
             bins[(u >> 49) as usize] += 1;
         }
         let expected = n as f64 / 16.0;
-        let chi2: f64 = bins.iter().map(|&b| (b as f64 - expected).powi(2) / expected).sum();
+        let chi2: f64 = bins
+            .iter()
+            .map(|&b| (b as f64 - expected).powi(2) / expected)
+            .sum();
         // 15 degrees of freedom: P(chi2 > 40) < 0.001.
         assert!(chi2 < 40.0, "chi2 = {chi2}");
     }
@@ -152,7 +151,7 @@ mod tests {
         let to_unit = |u: u64| u as f64 / (1u64 << 53) as f64 - 0.5;
         let mut sum = 0.0;
         for t in 0..n {
-            sum += to_unit(s.cohort_draw(t, 0, 0)) * to_unit(s.cohort_draw(t, 0, 1));
+            sum += to_unit(s.dose_uniform(t, 0)) * to_unit(s.dose_uniform(t, 1));
         }
         // Each product has sd 1/12; 5 sd of the mean.
         assert!((sum / n as f64).abs() < 5.0 / 12.0 / (n as f64).sqrt());

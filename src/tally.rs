@@ -12,6 +12,7 @@
 //! errors need (covariances with N). Their size depends on the design, never on
 //! the number of trials.
 
+use crate::truth::MAX_DOSES;
 use std::ops::AddAssign;
 
 /// A count of trials (`u64`) or a probability mass (`f64`).
@@ -54,10 +55,14 @@ pub struct TrialEnd<'a> {
     pub n: &'a [u32],
     /// DLTs per dose.
     pub x: &'a [u32],
-    /// Doses outside `lo..=hi` were never treated (trials move one dose at a
-    /// time, so the treated doses are contiguous).
-    pub lo: usize,
-    pub hi: usize,
+    /// Bit `d` set when dose `d` was treated; entries of `n` and `x` for other
+    /// doses are ignored (the engine does not clear them between trials).
+    pub treated: u32,
+    /// Sample size, total DLTs, and patients at over-dosing doses: kept by
+    /// the engine as the trial runs, so recording needs one pass.
+    pub n_total: u32,
+    pub x_total: u32,
+    pub n_over: u32,
     pub mtd: Option<usize>,
 }
 
@@ -103,25 +108,23 @@ impl<W: Weight> Tally<W> {
         self.total
     }
 
-    /// Counts one finished trial with weight `w`. `overdose` has bit `d` set for
-    /// each over-dosing dose.
+    /// Counts one finished trial with weight `w`.
     #[inline]
-    pub fn record(&mut self, end: &TrialEnd<'_>, overdose: u32, w: W) {
+    pub fn record(&mut self, end: &TrialEnd<'_>, w: W) {
         let width = self.shape.width();
         let per_dose = self.shape.max_per_dose + 1;
-        let (mut n_total, mut x_total, mut n_over) = (0usize, 0usize, 0usize);
-        for d in end.lo..=end.hi {
-            let (n, x) = (end.n[d] as usize, end.x[d] as usize);
-            n_total += n;
-            x_total += x;
-            n_over += if overdose >> d & 1 == 1 { n } else { 0 };
-        }
-        for d in end.lo..=end.hi {
-            let (n, x) = (end.n[d] as usize, end.x[d] as usize);
-            if n > 0 {
-                self.dose_n_by_n[(d * per_dose + n) * width + n_total] += w;
-                self.dose_x[d * per_dose + x] += w;
-            }
+        let (n, x) = (&end.n[..MAX_DOSES], &end.x[..MAX_DOSES]);
+        let (n_total, x_total, n_over) = (
+            end.n_total as usize,
+            end.x_total as usize,
+            end.n_over as usize,
+        );
+        let mut mask = end.treated;
+        while mask != 0 {
+            let d = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            self.dose_n_by_n[(d * per_dose + n[d] as usize) * width + n_total] += w;
+            self.dose_x[d * per_dose + x[d] as usize] += w;
         }
         self.total += w;
         self.select[end.mtd.map_or(0, |d| d + 1)] += w;
@@ -131,7 +134,10 @@ impl<W: Weight> Tally<W> {
 
     /// Adds another tally of the same shape.
     pub fn merge(&mut self, other: &Tally<W>) {
-        assert_eq!(self.shape, other.shape, "merging tallies of different shapes");
+        assert_eq!(
+            self.shape, other.shape,
+            "merging tallies of different shapes"
+        );
         self.total += other.total;
         for (mine, theirs) in [
             (&mut self.select, &other.select),
@@ -178,6 +184,18 @@ impl<W: Weight> Tally<W> {
     }
 }
 
+/// The doses whose bits are set in `mask`, lowest first.
+#[inline(always)]
+pub fn doses(mut mask: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let d = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            d
+        })
+    })
+}
+
 /// Non-empty cells of a row-major table `[row][col]` with `width` columns.
 fn cells<W: Weight>(table: &[W], width: usize) -> impl Iterator<Item = (usize, usize, W)> + '_ {
     table
@@ -201,13 +219,15 @@ mod tests {
         let mut a = Tally::<u64>::new(shape);
         // "1NNN 2NTN 2NNN 3TTN": MTD dose 2 (storer), 12 patients, 3 DLTs.
         let end = TrialEnd {
-            n: &[3, 6, 3],
-            x: &[0, 1, 2],
-            lo: 0,
-            hi: 2,
+            n: &[[3, 6, 3, 99].as_slice(), &[0; 28]].concat(),
+            x: &[[0, 1, 2, 99].as_slice(), &[0; 28]].concat(),
+            treated: 0b111,
+            n_total: 12,
+            x_total: 3,
+            n_over: 3,
             mtd: Some(1),
         };
-        a.record(&end, 0b100, 1);
+        a.record(&end, 1);
         let mut b = a.clone();
         b.merge(&a);
         assert_eq!(b.total(), 2);

@@ -48,7 +48,11 @@ impl Truth {
         if p_dlt.len() > MAX_DOSES {
             return Err(TruthError::TooManyDoses(p_dlt.len()));
         }
-        if let Some((index, &value)) = p_dlt.iter().enumerate().find(|(_, p)| !(0.0..=1.0).contains(*p)) {
+        if let Some((index, &value)) = p_dlt
+            .iter()
+            .enumerate()
+            .find(|(_, p)| !(0.0..=1.0).contains(*p))
+        {
             return Err(TruthError::NotAProbability { index, value });
         }
         Ok(Truth {
@@ -92,13 +96,19 @@ mod tests {
         assert_eq!(Truth::new("t", vec![]), Err(TruthError::Empty));
         assert_eq!(
             Truth::new("t", vec![0.1, 1.5]),
-            Err(TruthError::NotAProbability { index: 1, value: 1.5 })
+            Err(TruthError::NotAProbability {
+                index: 1,
+                value: 1.5
+            })
         );
         assert!(matches!(
             Truth::new("t", vec![f64::NAN]),
             Err(TruthError::NotAProbability { index: 0, .. })
         ));
-        assert_eq!(Truth::new("t", vec![0.1; 33]), Err(TruthError::TooManyDoses(33)));
+        assert_eq!(
+            Truth::new("t", vec![0.1; 33]),
+            Err(TruthError::TooManyDoses(33))
+        );
     }
 
     #[test]

@@ -165,8 +165,20 @@ impl AbDesign {
                 Ok(())
             }
         };
-        check("a", a, 1, MAX_COHORT, format!("a cohort size from 1 to {MAX_COHORT}"))?;
-        check("b", b, 1, MAX_COHORT, format!("a cohort size from 1 to {MAX_COHORT}"))?;
+        check(
+            "a",
+            a,
+            1,
+            MAX_COHORT,
+            format!("a cohort size from 1 to {MAX_COHORT}"),
+        )?;
+        check(
+            "b",
+            b,
+            1,
+            MAX_COHORT,
+            format!("a cohort size from 1 to {MAX_COHORT}"),
+        )?;
         check("c", c, 1, a, format!("1 ≤ c ≤ a = {a}"))?;
         check("d", d, c, a, format!("c = {c} ≤ d ≤ a = {a}"))?;
         check("e", e, d, a + b, format!("d = {d} ≤ e ≤ a + b = {}", a + b))?;
@@ -216,7 +228,11 @@ impl AbDesign {
     /// The next cohort at `dose`: `a` if it is untreated, else the `b` expansion.
     #[inline(always)]
     fn cohort_at(&self, dose: usize, seen: &Observed<'_>) -> Decision {
-        let patients = if seen.n[dose] == 0 { self.params.a } else { self.params.b };
+        let patients = if seen.n[dose] == 0 {
+            self.params.a
+        } else {
+            self.params.b
+        };
         Decision::Treat { dose, patients }
     }
 
@@ -295,7 +311,10 @@ mod tests {
             assert_eq!(AbParams::three_plus_three(p).preset(), Some(p));
         }
         assert!("Korn ".parse::<Preset>().is_ok());
-        assert!(matches!("kron".parse::<Preset>(), Err(DesignError::UnknownPreset(_))));
+        assert!(matches!(
+            "kron".parse::<Preset>(),
+            Err(DesignError::UnknownPreset(_))
+        ));
     }
 
     #[test]
@@ -307,11 +326,32 @@ mod tests {
             f(&mut p);
             AbDesign::new(p, 5).unwrap_err()
         };
-        assert!(matches!(bad(|p| p.a = 0), DesignError::OutOfRange { field: "a", .. }));
-        assert!(matches!(bad(|p| p.b = 9), DesignError::OutOfRange { field: "b", .. }));
-        assert!(matches!(bad(|p| p.c = 0), DesignError::OutOfRange { field: "c", .. }));
-        assert!(matches!(bad(|p| p.d = 4), DesignError::OutOfRange { field: "d", .. }));
-        assert!(matches!(bad(|p| p.e = 0), DesignError::OutOfRange { field: "e", .. }));
-        assert!(matches!(bad(|p| p.start_dose = 6), DesignError::OutOfRange { field: "start_dose", .. }));
+        assert!(matches!(
+            bad(|p| p.a = 0),
+            DesignError::OutOfRange { field: "a", .. }
+        ));
+        assert!(matches!(
+            bad(|p| p.b = 9),
+            DesignError::OutOfRange { field: "b", .. }
+        ));
+        assert!(matches!(
+            bad(|p| p.c = 0),
+            DesignError::OutOfRange { field: "c", .. }
+        ));
+        assert!(matches!(
+            bad(|p| p.d = 4),
+            DesignError::OutOfRange { field: "d", .. }
+        ));
+        assert!(matches!(
+            bad(|p| p.e = 0),
+            DesignError::OutOfRange { field: "e", .. }
+        ));
+        assert!(matches!(
+            bad(|p| p.start_dose = 6),
+            DesignError::OutOfRange {
+                field: "start_dose",
+                ..
+            }
+        ));
     }
 }
