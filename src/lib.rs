@@ -2,5 +2,6 @@
 pub mod design;
 pub mod engine;
 pub mod rng;
+pub mod summary;
 pub mod tally;
 pub mod truth;

@@ -1,0 +1,307 @@
+//! From counts to operating characteristics: every figure of DESIGN.md's
+//! metric list, each with its standard error.
+//!
+//! One function serves both engines. A Monte Carlo [`Tally<u64>`] holds trial
+//! counts and the number of trials R gives standard errors; an exact
+//! `Tally<f64>` holds path probabilities and every standard error is 0.
+//!
+//! Standard errors are those of a mean of R independent trials, sqrt(Var/R),
+//! with the variance taken with divisor R — for a proportion that is the
+//! familiar sqrt(p(1 − p)/R). A ratio of means E[A]/E[B] gets the delta-method
+//! error sqrt(Var(A − r·B)/R)/E[B], which needs the covariance that the joint
+//! tables in the tally provide.
+
+use crate::tally::{Tally, Weight};
+use crate::truth::{MtdRule, Truth};
+use serde::Serialize;
+
+/// A figure and its Monte Carlo standard error (0 when exact).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub se: f64,
+}
+
+/// How the figures were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Monte Carlo simulation.
+    Mc,
+    /// Exact enumeration of trial paths.
+    Exact,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Mc => "mc",
+            Method::Exact => "exact",
+        }
+    }
+}
+
+/// Operating characteristics of one design on one truth.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OperatingCharacteristics {
+    pub method: Method,
+    /// Simulated trials (Monte Carlo only).
+    pub trials: Option<u64>,
+    pub target: f64,
+    pub mtd_rule: MtdRule,
+    /// The dose (1-based) a perfect design would select; `None`: no dose
+    /// qualifies, so "no MTD" is the correct answer.
+    pub true_mtd: Option<usize>,
+    /// P(no MTD selected).
+    pub p_none: Estimate,
+    /// P(selected dose = true MTD), "no MTD" counting as correct when no dose
+    /// qualifies.
+    pub pcs: Estimate,
+    /// P(the selected dose's true p > target).
+    pub p_select_overdose: Estimate,
+    /// P(the selected dose is below the true MTD, or none is selected while a
+    /// true MTD exists).
+    pub p_select_underdose: Estimate,
+    /// E[N], its standard error, and the standard deviation of N.
+    pub mean_n: Estimate,
+    pub sd_n: f64,
+    /// E[total DLTs] and the standard deviation of the total.
+    pub mean_dlt: Estimate,
+    pub sd_dlt: f64,
+    /// E[DLTs] / E[N]: DLTs per patient treated, pooled over trials.
+    pub dlt_rate: Estimate,
+    /// E[DLTs / N]: the average trial's observed DLT rate.
+    pub dlt_rate_per_trial: Estimate,
+    /// E[patients treated at doses with true p > target].
+    pub mean_n_overdose: Estimate,
+    /// E[N_over] / E[N].
+    pub share_n_overdose: Estimate,
+    /// E[N_over / N].
+    pub mean_share_n_overdose: Estimate,
+    /// P(N_over > N / 2).
+    pub p_overdose_majority: Estimate,
+    /// Distribution of N: `(n, probability)` for every n that occurs.
+    pub sample_size: Vec<(u32, f64)>,
+    /// Distribution of the total number of DLTs.
+    pub dlt_count: Vec<(u32, f64)>,
+    pub doses: Vec<DoseCharacteristics>,
+}
+
+/// Operating characteristics at one dose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DoseCharacteristics {
+    /// Dose level, 1-based.
+    pub dose: usize,
+    pub p_true: f64,
+    /// True p > target.
+    pub overdose: bool,
+    /// P(this dose is selected as MTD).
+    pub p_select: Estimate,
+    /// E[n_d]: patients treated here.
+    pub mean_n: Estimate,
+    /// E[n_d] / E[N]: this dose's share of all patients, pooled.
+    pub alloc_ratio: Estimate,
+    /// E[n_d / N]: this dose's share in the average trial.
+    pub alloc_mean: Estimate,
+    /// E[x_d]: DLTs seen here.
+    pub mean_dlt: Estimate,
+    /// P(n_d > 0).
+    pub p_treated: Estimate,
+}
+
+/// Weighted first and second moments of a pair (A, B).
+#[derive(Debug, Default, Clone, Copy)]
+struct Moments {
+    a: f64,
+    b: f64,
+    aa: f64,
+    bb: f64,
+    ab: f64,
+}
+
+impl Moments {
+    /// Moments over `cells` of `(a, b, weight)`, divided by `total`; cells not
+    /// listed have a = b = 0.
+    fn of(cells: impl Iterator<Item = (f64, f64, f64)>, total: f64) -> Self {
+        let mut m = Moments::default();
+        for (a, b, w) in cells {
+            m.a += w * a;
+            m.b += w * b;
+            m.aa += w * a * a;
+            m.bb += w * b * b;
+            m.ab += w * a * b;
+        }
+        Moments {
+            a: m.a / total,
+            b: m.b / total,
+            aa: m.aa / total,
+            bb: m.bb / total,
+            ab: m.ab / total,
+        }
+    }
+
+    fn var_a(&self) -> f64 {
+        (self.aa - self.a * self.a).max(0.0)
+    }
+}
+
+/// Turns variances of one trial into standard errors of a mean of R trials.
+#[derive(Debug, Clone, Copy)]
+struct Precision {
+    trials: Option<f64>,
+}
+
+impl Precision {
+    fn mean(&self, mean: f64, var: f64) -> Estimate {
+        Estimate {
+            value: mean,
+            se: self.trials.map_or(0.0, |r| (var.max(0.0) / r).sqrt()),
+        }
+    }
+
+    fn proportion(&self, p: f64) -> Estimate {
+        self.mean(p, p * (1.0 - p))
+    }
+
+    /// E[A] / E[B] with its delta-method error.
+    fn ratio(&self, m: &Moments) -> Estimate {
+        let r = m.a / m.b;
+        let var = m.var_a() + r * r * (m.bb - m.b * m.b) - 2.0 * r * (m.ab - m.a * m.b);
+        let se = self.mean(0.0, var).se / m.b;
+        Estimate { value: r, se }
+    }
+}
+
+impl OperatingCharacteristics {
+    /// Summarises `tally`, the trials of one design on `truth`. `trials` is
+    /// `Some(R)` for a Monte Carlo tally of R trials, `None` for an exact one.
+    pub fn from_tally<W: Weight>(
+        tally: &Tally<W>,
+        truth: &Truth,
+        target: f64,
+        mtd_rule: MtdRule,
+        trials: Option<u64>,
+    ) -> Self {
+        let k = truth.num_doses();
+        let total = tally.total().to_f64();
+        let at = Precision {
+            trials: trials.map(|r| r as f64),
+        };
+        let prob = |w: W| w.to_f64() / total;
+        let f = |v: usize| v as f64;
+
+        let true_mtd = truth.true_mtd(target, mtd_rule);
+        let overdose = |d: usize| truth.p_dlt[d] > target;
+        let p_select: Vec<f64> = (0..k).map(|d| prob(tally.selected(Some(d)))).collect();
+        let p_none = prob(tally.selected(None));
+        let pcs = true_mtd.map_or(p_none, |m| p_select[m]);
+        let p_over: f64 = (0..k).filter(|&d| overdose(d)).map(|d| p_select[d]).sum();
+        let p_under = true_mtd.map_or(0.0, |m| p_none + p_select[..m].iter().sum::<f64>());
+
+        // Totals against N.
+        let dlt = Moments::of(
+            tally.dlts_and_n().map(|(x, n, w)| (f(x), f(n), w.to_f64())),
+            total,
+        );
+        let n_only = Moments {
+            a: dlt.b,
+            aa: dlt.bb,
+            ..Moments::default()
+        };
+        let dlt_per_n = Moments::of(
+            tally
+                .dlts_and_n()
+                .map(|(x, n, w)| (f(x) / f(n), 0.0, w.to_f64())),
+            total,
+        );
+        let over = Moments::of(
+            tally
+                .overdosed_and_n()
+                .map(|(o, n, w)| (f(o), f(n), w.to_f64())),
+            total,
+        );
+        let over_per_n = Moments::of(
+            tally
+                .overdosed_and_n()
+                .map(|(o, n, w)| (f(o) / f(n), 0.0, w.to_f64())),
+            total,
+        );
+        let p_majority: f64 = tally
+            .overdosed_and_n()
+            .filter(|&(o, n, _)| 2 * o > n)
+            .map(|(.., w)| prob(w))
+            .sum();
+
+        let doses = (0..k)
+            .map(|d| {
+                let cells = || {
+                    tally
+                        .dose_n_and_n(d)
+                        .map(|(nd, n, w)| (f(nd), f(n), w.to_f64()))
+                };
+                let n_at = Moments::of(cells(), total);
+                // Cells list only trials that treated the dose; the others add
+                // 0 to every sum but still count in E[N] and E[N²].
+                let joint = Moments {
+                    b: dlt.b,
+                    bb: dlt.bb,
+                    ..n_at
+                };
+                let share = Moments::of(cells().map(|(nd, n, w)| (nd / n, 0.0, w)), total);
+                let x_at = Moments::of(
+                    tally.dose_dlts(d).map(|(x, w)| (f(x), 0.0, w.to_f64())),
+                    total,
+                );
+                let treated: f64 = tally.dose_n_and_n(d).map(|(.., w)| prob(w)).sum();
+                DoseCharacteristics {
+                    dose: d + 1,
+                    p_true: truth.p_dlt[d],
+                    overdose: overdose(d),
+                    p_select: at.proportion(p_select[d]),
+                    mean_n: at.mean(n_at.a, n_at.var_a()),
+                    alloc_ratio: at.ratio(&joint),
+                    alloc_mean: at.mean(share.a, share.var_a()),
+                    mean_dlt: at.mean(x_at.a, x_at.var_a()),
+                    p_treated: at.proportion(treated),
+                }
+            })
+            .collect();
+
+        let distribution = |cells: Vec<(usize, W)>| -> Vec<(u32, f64)> {
+            let mut by_value = std::collections::BTreeMap::new();
+            for (v, w) in cells {
+                *by_value.entry(v as u32).or_insert(0.0) += prob(w);
+            }
+            by_value.into_iter().collect()
+        };
+
+        OperatingCharacteristics {
+            method: if trials.is_some() {
+                Method::Mc
+            } else {
+                Method::Exact
+            },
+            trials,
+            target,
+            mtd_rule,
+            true_mtd: true_mtd.map(|m| m + 1),
+            p_none: at.proportion(p_none),
+            pcs: at.proportion(pcs),
+            p_select_overdose: at.proportion(p_over),
+            p_select_underdose: at.proportion(p_under),
+            mean_n: at.mean(n_only.a, n_only.var_a()),
+            sd_n: n_only.var_a().sqrt(),
+            mean_dlt: at.mean(dlt.a, dlt.var_a()),
+            sd_dlt: dlt.var_a().sqrt(),
+            dlt_rate: at.ratio(&dlt),
+            dlt_rate_per_trial: at.mean(dlt_per_n.a, dlt_per_n.var_a()),
+            mean_n_overdose: at.mean(over.a, over.var_a()),
+            share_n_overdose: at.ratio(&over),
+            mean_share_n_overdose: at.mean(over_per_n.a, over_per_n.var_a()),
+            p_overdose_majority: at.proportion(p_majority),
+            sample_size: distribution(tally.dlts_and_n().map(|(_, n, w)| (n, w)).collect()),
+            dlt_count: distribution(tally.dlts_and_n().map(|(x, _, w)| (x, w)).collect()),
+            doses,
+        }
+    }
+}
