@@ -1,7 +1,11 @@
 //! dosesim — operating characteristics of Phase I dose-escalation designs.
 pub mod design;
 pub mod engine;
+pub mod exact;
+pub mod report;
 pub mod rng;
+pub mod run;
+pub mod scenario;
 pub mod summary;
 pub mod tally;
 pub mod truth;

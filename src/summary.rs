@@ -109,6 +109,15 @@ pub struct DoseCharacteristics {
     pub p_treated: Estimate,
 }
 
+/// Adds weights in their own type, so Monte Carlo counts add exactly and a
+/// probability of 1 is not reported as 1.0000000000000002.
+fn total_weight<W: Weight>(weights: impl Iterator<Item = W>) -> W {
+    weights.fold(W::default(), |mut acc, w| {
+        acc += w;
+        acc
+    })
+}
+
 /// Weighted first and second moments of a pair (A, B).
 #[derive(Debug, Default, Clone, Copy)]
 struct Moments {
@@ -195,8 +204,16 @@ impl OperatingCharacteristics {
         let p_select: Vec<f64> = (0..k).map(|d| prob(tally.selected(Some(d)))).collect();
         let p_none = prob(tally.selected(None));
         let pcs = true_mtd.map_or(p_none, |m| p_select[m]);
-        let p_over: f64 = (0..k).filter(|&d| overdose(d)).map(|d| p_select[d]).sum();
-        let p_under = true_mtd.map_or(0.0, |m| p_none + p_select[..m].iter().sum::<f64>());
+        let p_over = prob(total_weight(
+            (0..k)
+                .filter(|&d| overdose(d))
+                .map(|d| tally.selected(Some(d))),
+        ));
+        let p_under = true_mtd.map_or(0.0, |m| {
+            prob(total_weight(
+                (0..m).map(Some).chain([None]).map(|d| tally.selected(d)),
+            ))
+        });
 
         // Totals against N.
         let dlt = Moments::of(
@@ -226,11 +243,12 @@ impl OperatingCharacteristics {
                 .map(|(o, n, w)| (f(o) / f(n), 0.0, w.to_f64())),
             total,
         );
-        let p_majority: f64 = tally
-            .overdosed_and_n()
-            .filter(|&(o, n, _)| 2 * o > n)
-            .map(|(.., w)| prob(w))
-            .sum();
+        let p_majority = prob(total_weight(
+            tally
+                .overdosed_and_n()
+                .filter(|&(o, n, _)| 2 * o > n)
+                .map(|(.., w)| w),
+        ));
 
         let doses = (0..k)
             .map(|d| {
@@ -252,7 +270,7 @@ impl OperatingCharacteristics {
                     tally.dose_dlts(d).map(|(x, w)| (f(x), 0.0, w.to_f64())),
                     total,
                 );
-                let treated: f64 = tally.dose_n_and_n(d).map(|(.., w)| prob(w)).sum();
+                let treated = prob(total_weight(tally.dose_n_and_n(d).map(|(.., w)| w)));
                 DoseCharacteristics {
                     dose: d + 1,
                     p_true: truth.p_dlt[d],

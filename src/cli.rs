@@ -1,0 +1,96 @@
+//! Command-line arguments: as close to the flags as possible; `main` turns
+//! them into library calls.
+
+use clap::{Args, Parser, Subcommand};
+use dosesim::design::Preset;
+use std::path::PathBuf;
+
+/// Operating characteristics of Phase I dose-escalation designs (3+3 and the
+/// A+B family), by Monte Carlo simulation.
+///
+/// A scenario file states the true probability of a dose-limiting toxicity
+/// (DLT) at each dose and the designs to compare; dosesim reports, for every
+/// truth × design, how often each dose is selected as the MTD, the expected
+/// sample size, DLTs and over-dosing — each with its Monte Carlo standard
+/// error.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dosesim",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit status: 0 success, 2 bad input (scenario, flag or output directory), 1 internal error.\n\
+                        Start with:  dosesim run scenarios/"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate every truth × design of one or more scenario files.
+    ///
+    /// Prints a table per scenario and writes summary.csv (one row per
+    /// scenario × truth × design), doses.csv (one row per dose) and
+    /// results.json (everything, with provenance) to the output directory.
+    /// Flags override the scenario files.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files (.toml), or directories whose .toml files are run in
+    /// name order.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Simulated trials per truth × design (e.g. 100000, 1_000_000 or 1e6);
+    /// overrides [simulation] trials.
+    #[arg(long, value_name = "N", value_parser = parse_trials)]
+    pub trials: Option<u64>,
+
+    /// Seed of the random numbers; overrides [simulation] seed. Same seed,
+    /// same results, whatever the number of threads.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+
+    /// Directory for summary.csv, doses.csv and results.json; created if
+    /// missing.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+
+    /// Replace the files' designs by these 3+3 presets: storer (no
+    /// de-escalation), korn (de-escalate so the MTD has 6 patients), strict
+    /// (korn, and the top dose also needs 6). Comma-separated or repeated.
+    #[arg(long, value_name = "P", value_delimiter = ',', value_parser = parse_preset)]
+    pub preset: Vec<Preset>,
+
+    /// Do not print the tables.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_trials(s: &str) -> Result<u64, String> {
+    let cleaned = s.replace('_', "");
+    let value = match cleaned.parse::<i64>() {
+        Ok(v) => v,
+        // Scientific notation such as 1e6, if it is a whole number.
+        Err(_) => match cleaned.parse::<f64>() {
+            Ok(f) if f.fract() == 0.0 && f.abs() < 9e18 => f as i64,
+            _ => return Err(format!("{s:?} is not a whole number of trials")),
+        },
+    };
+    dosesim::scenario::check_trials(value)
+}
+
+fn parse_preset(s: &str) -> Result<Preset, String> {
+    s.parse()
+        .map_err(|e: dosesim::design::DesignError| e.to_string())
+}

@@ -1,0 +1,384 @@
+//! Exact operating characteristics of designs whose trials always end, by
+//! dynamic programming over trial states.
+//!
+//! A state is everything [`Design::decide`] can see: patients and DLTs per dose
+//! and the dose of the last cohort. Whatever path led there, the future of a
+//! state is the same, so paths that meet are merged and carried on as one
+//! probability mass. Every cohort adds patients, so the total N only grows:
+//! the state graph is acyclic and is swept level by level in N. From each state
+//! the design's decision either ends the trial, and the state's mass is recorded
+//! in a [`Tally<f64>`], or treats a cohort of m patients at dose d, which splits
+//! the mass over the Binomial(m, p_d) outcomes (Lin & Shih 2001 §2: within a
+//! dose, DLT counts of successive cohorts are independent binomials).
+//!
+//! Cost: the number of distinct reachable states times O(K) per state. For the
+//! A+B family every dose the trial escalated through keeps one of a few
+//! acceptable (n, x) outcomes, all visible to `decide`, so the number of states
+//! grows like 2^K for the 3+3 — merging removes duplicate paths, not the
+//! history a general design may read. [`MAX_STATES`] bounds the work; past it
+//! the answer is an error that points to the Monte Carlo engine.
+//!
+//! Results are bit-reproducible: states of a level are sorted by a total order
+//! (stable, so duplicates are summed in generation order) and processed in that
+//! order; no hash-map iteration order reaches a floating-point sum.
+
+use crate::design::{Decision, Design, Observed};
+use crate::engine::{binomial_pmf, shape_of};
+use crate::tally::{Tally, TrialEnd};
+use crate::truth::{MAX_DOSES, Truth};
+
+/// Most distinct trial states one computation may visit. The 3+3 on 20 doses
+/// needs about 2.9 million; at roughly 32 bytes a state this bounds memory to
+/// a few hundred MiB and time to a few seconds.
+pub const MAX_STATES: usize = 1 << 23;
+
+/// Largest packed state, in 64-bit words: 32 doses × 2 fields × 8 bits (up to
+/// 255 patients per dose) fit.
+const MAX_WORDS: usize = 8;
+
+/// Why the exact engine could not give an answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExactError {
+    #[error("the design has {design} doses but the truth has {truth}")]
+    DoseCountMismatch { design: usize, truth: usize },
+    #[error(
+        "more than {limit} distinct trial states: too many doses for the exact \
+         engine, use the Monte Carlo engine"
+    )]
+    TooManyStates { limit: usize },
+    #[error(
+        "a trial state of {doses} doses with up to {per_dose} patients each does \
+         not fit the exact engine's {max_bits}-bit state"
+    )]
+    StateTooWide {
+        doses: usize,
+        per_dose: u32,
+        max_bits: usize,
+    },
+    /// The design asked for something outside the bounds it declares
+    /// (`num_doses`, `max_patients_per_dose`, `max_sample_size`), or for an
+    /// empty cohort, which would never end.
+    #[error("the design decided {decision:?}, which {reason}")]
+    InvalidDecision {
+        decision: Decision,
+        reason: &'static str,
+    },
+}
+
+/// The exact [`Tally<f64>`] of `design` on `truth`: the probability of every
+/// trial end, total mass 1 up to rounding. Doses with true p > `target` count
+/// as over-dosing. Summarise it with
+/// [`OperatingCharacteristics::from_tally`](crate::summary::OperatingCharacteristics::from_tally)
+/// and `trials = None`.
+pub fn exact<D: Design>(design: &D, truth: &Truth, target: f64) -> Result<Tally<f64>, ExactError> {
+    let k = design.num_doses();
+    if k != truth.num_doses() {
+        return Err(ExactError::DoseCountMismatch {
+            design: k,
+            truth: truth.num_doses(),
+        });
+    }
+    let layout = Layout::new(k, design.max_patients_per_dose())?;
+    // Narrow keys sort and compare faster; the 3+3 fits one word up to 10 doses.
+    match layout.words {
+        1 => Sweep::<D, 1>::new(design, truth, target, layout).run(),
+        2 => Sweep::<D, 2>::new(design, truth, target, layout).run(),
+        3 | 4 => Sweep::<D, 4>::new(design, truth, target, layout).run(),
+        _ => Sweep::<D, MAX_WORDS>::new(design, truth, target, layout).run(),
+    }
+}
+
+/// Where each dose's n and x sit in a packed state: field `2d` is n of dose d,
+/// `2d + 1` its x, each `bits` wide and never straddling a word.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    doses: usize,
+    bits: u32,
+    per_word: usize,
+    words: usize,
+}
+
+impl Layout {
+    fn new(doses: usize, per_dose: u32) -> Result<Self, ExactError> {
+        let bits = (u32::BITS - per_dose.leading_zeros()).max(1);
+        let per_word = (u64::BITS / bits) as usize;
+        let words = (2 * doses).div_ceil(per_word);
+        if words > MAX_WORDS || doses > MAX_DOSES {
+            return Err(ExactError::StateTooWide {
+                doses,
+                per_dose,
+                max_bits: MAX_WORDS * u64::BITS as usize,
+            });
+        }
+        Ok(Layout {
+            doses,
+            bits,
+            per_word,
+            words,
+        })
+    }
+
+    /// Word and shift of field `f`.
+    #[inline(always)]
+    fn at(&self, f: usize) -> (usize, u32) {
+        (f / self.per_word, (f % self.per_word) as u32 * self.bits)
+    }
+}
+
+/// A trial state, packed: comparing keys compares states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key<const W: usize> {
+    fields: [u64; W],
+    current: u8,
+}
+
+impl<const W: usize> Key<W> {
+    const EMPTY: Self = Key {
+        fields: [0; W],
+        current: 0,
+    };
+
+    /// Unpacks n and x of the first `layout.doses` doses.
+    #[inline(always)]
+    fn unpack(&self, layout: &Layout, n: &mut [u32], x: &mut [u32]) {
+        let mask = (1u64 << layout.bits) - 1;
+        for d in 0..layout.doses {
+            let (wn, sn) = layout.at(2 * d);
+            let (wx, sx) = layout.at(2 * d + 1);
+            n[d] = (self.fields[wn] >> sn & mask) as u32;
+            x[d] = (self.fields[wx] >> sx & mask) as u32;
+        }
+    }
+
+    /// This state after `patients` more with `dlts` DLTs at `dose`; the caller
+    /// has checked that the new n fits its field.
+    #[inline(always)]
+    fn treated(mut self, layout: &Layout, dose: usize, patients: u32, dlts: u32) -> Self {
+        let (wn, sn) = layout.at(2 * dose);
+        let (wx, sx) = layout.at(2 * dose + 1);
+        self.fields[wn] += u64::from(patients) << sn;
+        self.fields[wx] += u64::from(dlts) << sx;
+        self.current = dose as u8;
+        self
+    }
+}
+
+/// Binomial(m, p_d) probabilities, computed the first time a cohort size is
+/// used at a dose.
+struct Binomials {
+    p: Vec<f64>,
+    sizes: usize,
+    /// `[d * sizes + m]`: P(j DLTs) for j = 0..=m; empty until needed.
+    rows: Vec<Vec<f64>>,
+}
+
+impl Binomials {
+    fn new(p: &[f64], max_cohort: u32) -> Self {
+        let sizes = max_cohort as usize + 1;
+        Binomials {
+            p: p.to_vec(),
+            sizes,
+            rows: vec![Vec::new(); p.len() * sizes],
+        }
+    }
+
+    fn row(&mut self, dose: usize, m: u32) -> &[f64] {
+        let p = self.p[dose];
+        let row = &mut self.rows[dose * self.sizes + m as usize];
+        if row.is_empty() {
+            row.extend((0..=m).map(|j| binomial_pmf(m, j, p)));
+        }
+        row
+    }
+}
+
+/// One exact computation: the states waiting at each level N, and the tally of
+/// the trials that ended.
+struct Sweep<'a, D, const W: usize> {
+    design: &'a D,
+    layout: Layout,
+    max_per_dose: u32,
+    overdose: u32,
+    binomials: Binomials,
+    /// `[N]`: states with N patients and their mass, not yet merged.
+    levels: Vec<Vec<(Key<W>, f64)>>,
+    visited: usize,
+    /// The state being expanded, unpacked; `Tally::record` reads all
+    /// [`MAX_DOSES`] entries, so doses past K stay 0.
+    n: [u32; MAX_DOSES],
+    x: [u32; MAX_DOSES],
+    tally: Tally<f64>,
+}
+
+impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
+    fn new(design: &'a D, truth: &Truth, target: f64, layout: Layout) -> Self {
+        let shape = shape_of(design);
+        let max_per_dose = design.max_patients_per_dose();
+        Sweep {
+            design,
+            layout,
+            max_per_dose,
+            overdose: truth.overdose_mask(target),
+            binomials: Binomials::new(&truth.p_dlt, max_per_dose),
+            levels: vec![Vec::new(); shape.max_n + 1],
+            visited: 0,
+            n: [0; MAX_DOSES],
+            x: [0; MAX_DOSES],
+            tally: Tally::new(shape),
+        }
+    }
+
+    fn run(mut self) -> Result<Tally<f64>, ExactError> {
+        // Before the first cohort nothing is seen and `decide` has no current
+        // dose to read, so the root follows `start` instead.
+        self.follow(self.design.start(), Key::EMPTY, 0, 1.0)?;
+        for level in 0..self.levels.len() {
+            let states = merged(std::mem::take(&mut self.levels[level]));
+            self.visited += states.len();
+            if self.visited > MAX_STATES {
+                return Err(ExactError::TooManyStates { limit: MAX_STATES });
+            }
+            for (key, mass) in states {
+                key.unpack(&self.layout, &mut self.n, &mut self.x);
+                let k = self.layout.doses;
+                let decision = self.design.decide(&Observed {
+                    n: &self.n[..k],
+                    x: &self.x[..k],
+                    current: usize::from(key.current),
+                });
+                self.follow(decision, key, level, mass)?;
+            }
+        }
+        Ok(self.tally)
+    }
+
+    /// Carries the state `key` (unpacked in `self.n`, `self.x`), with `level`
+    /// patients and probability `mass`, through `decision`.
+    fn follow(
+        &mut self,
+        decision: Decision,
+        key: Key<W>,
+        level: usize,
+        mass: f64,
+    ) -> Result<(), ExactError> {
+        let invalid = |reason| ExactError::InvalidDecision { decision, reason };
+        match decision {
+            Decision::Stop { mtd } => {
+                if mtd.is_some_and(|d| d >= self.layout.doses) {
+                    return Err(invalid("selects a dose the design does not have"));
+                }
+                self.record(level, mtd, mass);
+            }
+            Decision::Treat { dose, patients } => {
+                if dose >= self.layout.doses {
+                    return Err(invalid("treats a dose the design does not have"));
+                }
+                if patients == 0 {
+                    return Err(invalid("treats nobody, so the trial would never end"));
+                }
+                if self.n[dose] + patients > self.max_per_dose {
+                    return Err(invalid("exceeds max_patients_per_dose"));
+                }
+                let next = level + patients as usize;
+                if next >= self.levels.len() {
+                    return Err(invalid("exceeds max_sample_size"));
+                }
+                let outcomes = self.binomials.row(dose, patients);
+                for (dlts, &p) in (0u32..).zip(outcomes) {
+                    // Impossible outcomes (p = 0 or 1 at the dose) must not
+                    // appear as states, nor as values with zero mass.
+                    if p > 0.0 {
+                        let child = key.treated(&self.layout, dose, patients, dlts);
+                        self.levels[next].push((child, mass * p));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the ended trial in `self.n`, `self.x` to the tally.
+    fn record(&mut self, n_total: usize, mtd: Option<usize>, mass: f64) {
+        let k = self.layout.doses;
+        let treated = (0..k)
+            .filter(|&d| self.n[d] > 0)
+            .fold(0u32, |mask, d| mask | 1 << d);
+        let n_over = (0..k)
+            .filter(|&d| self.overdose >> d & 1 == 1)
+            .map(|d| self.n[d])
+            .sum();
+        let end = TrialEnd {
+            n: &self.n,
+            x: &self.x,
+            treated,
+            n_total: n_total as u32,
+            x_total: self.x[..k].iter().sum(),
+            n_over,
+            mtd,
+        };
+        self.tally.record(&end, mass);
+    }
+}
+
+/// Sorts states and sums the mass of equal ones. The sort is stable, so equal
+/// states are summed in the order they were generated: deterministic.
+fn merged<K: Ord>(mut states: Vec<(K, f64)>) -> Vec<(K, f64)> {
+    states.sort_by(|a, b| a.0.cmp(&b.0));
+    states.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 += later.1;
+        }
+        same
+    });
+    states
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::{AbDesign, AbParams, Preset};
+
+    #[test]
+    fn layout_packs_the_3_plus_3_tightly() {
+        let l = Layout::new(10, 6).unwrap();
+        assert_eq!((l.bits, l.per_word, l.words), (3, 21, 1));
+        assert_eq!(Layout::new(32, 16).unwrap().words, 6);
+        assert!(matches!(
+            Layout::new(32, 300),
+            Err(ExactError::StateTooWide { .. })
+        ));
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        let layout = Layout::new(3, 6).unwrap();
+        let key = Key::<1>::EMPTY
+            .treated(&layout, 1, 3, 1)
+            .treated(&layout, 1, 3, 0)
+            .treated(&layout, 2, 3, 2);
+        let (mut n, mut x) = ([0; 3], [0; 3]);
+        key.unpack(&layout, &mut n, &mut x);
+        assert_eq!((n, x, key.current), ([0, 6, 3], [0, 1, 2], 2));
+    }
+
+    #[test]
+    fn merging_sums_equal_states() {
+        let merged = merged(vec![(2, 0.25), (1, 0.5), (2, 0.125)]);
+        assert_eq!(merged, vec![(1, 0.5), (2, 0.375)]);
+    }
+
+    #[test]
+    fn mismatched_truth_is_an_error() {
+        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), 3).unwrap();
+        let truth = Truth::new("t", vec![0.1, 0.2]).unwrap();
+        assert_eq!(
+            exact(&design, &truth, 0.3),
+            Err(ExactError::DoseCountMismatch {
+                design: 3,
+                truth: 2
+            })
+        );
+    }
+}

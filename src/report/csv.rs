@@ -1,0 +1,188 @@
+//! Tidy CSV: `summary.csv` has one row per scenario × truth × design (×
+//! method), `doses.csv` one row per scenario × truth × design × dose, so R's
+//! `read.csv` and pandas' `read_csv` take them as they are.
+
+use crate::run::{PairResult, ScenarioRun};
+use crate::summary::Estimate;
+
+/// Columns of `summary.csv`.
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "scenario",
+    "truth",
+    "design",
+    "preset",
+    "kind",
+    "deescalation",
+    "top_dose_needs_six",
+    "start_dose",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "method",
+    "trials",
+    "seed",
+    "target",
+    "true_mtd",
+    "p_none",
+    "p_none_se",
+    "pcs",
+    "pcs_se",
+    "p_select_overdose",
+    "p_select_overdose_se",
+    "p_select_underdose",
+    "p_select_underdose_se",
+    "mean_n",
+    "mean_n_se",
+    "sd_n",
+    "mean_dlt",
+    "mean_dlt_se",
+    "sd_dlt",
+    "dlt_rate",
+    "dlt_rate_se",
+    "dlt_rate_per_trial",
+    "dlt_rate_per_trial_se",
+    "mean_n_overdose",
+    "mean_n_overdose_se",
+    "share_n_overdose",
+    "share_n_overdose_se",
+    "mean_share_n_overdose",
+    "mean_share_n_overdose_se",
+    "p_overdose_majority",
+    "p_overdose_majority_se",
+];
+
+/// Columns of `doses.csv`.
+pub const DOSE_COLUMNS: &[&str] = &[
+    "scenario",
+    "truth",
+    "design",
+    "method",
+    "dose",
+    "label",
+    "p_true",
+    "overdose",
+    "p_select",
+    "p_select_se",
+    "mean_n",
+    "mean_n_se",
+    "alloc_ratio",
+    "alloc_ratio_se",
+    "alloc_mean",
+    "alloc_mean_se",
+    "mean_dlt",
+    "mean_dlt_se",
+    "p_treated",
+    "p_treated_se",
+];
+
+fn est(e: &Estimate) -> [String; 2] {
+    [e.value.to_string(), e.se.to_string()]
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+/// The identifying columns of a result.
+fn keys(run: &ScenarioRun, r: &PairResult) -> [String; 3] {
+    let s = &run.scenario;
+    [
+        s.name.clone(),
+        s.truths[r.truth].name.clone(),
+        s.designs[r.design].name.clone(),
+    ]
+}
+
+fn write(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(header);
+    for row in rows {
+        debug_assert_eq!(row.len(), header.len());
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+pub fn summary_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        run.results.iter().map(move |r| {
+            let spec = &run.scenario.designs[r.design];
+            let p = &spec.params;
+            let oc = &r.oc;
+            let mut row = keys(run, r).to_vec();
+            row.extend([
+                opt(spec.preset),
+                spec.kind.to_string(),
+                p.deescalation.to_string(),
+                p.top_dose_needs_six.to_string(),
+                p.start_dose.to_string(),
+                p.a.to_string(),
+                p.b.to_string(),
+                p.c.to_string(),
+                p.d.to_string(),
+                p.e.to_string(),
+                oc.method.name().to_string(),
+                opt(oc.trials),
+                opt(r.seed),
+                oc.target.to_string(),
+                opt(oc.true_mtd),
+            ]);
+            for e in [
+                &oc.p_none,
+                &oc.pcs,
+                &oc.p_select_overdose,
+                &oc.p_select_underdose,
+                &oc.mean_n,
+            ] {
+                row.extend(est(e));
+            }
+            row.push(oc.sd_n.to_string());
+            row.extend(est(&oc.mean_dlt));
+            row.push(oc.sd_dlt.to_string());
+            for e in [
+                &oc.dlt_rate,
+                &oc.dlt_rate_per_trial,
+                &oc.mean_n_overdose,
+                &oc.share_n_overdose,
+                &oc.mean_share_n_overdose,
+                &oc.p_overdose_majority,
+            ] {
+                row.extend(est(e));
+            }
+            row
+        })
+    });
+    write(SUMMARY_COLUMNS, rows)
+}
+
+pub fn doses_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        run.results.iter().flat_map(move |r| {
+            r.oc.doses.iter().map(move |d| {
+                let mut row = keys(run, r).to_vec();
+                row.extend([
+                    r.oc.method.name().to_string(),
+                    d.dose.to_string(),
+                    run.scenario.doses[d.dose - 1].clone(),
+                    d.p_true.to_string(),
+                    d.overdose.to_string(),
+                ]);
+                for e in [
+                    &d.p_select,
+                    &d.mean_n,
+                    &d.alloc_ratio,
+                    &d.alloc_mean,
+                    &d.mean_dlt,
+                    &d.p_treated,
+                ] {
+                    row.extend(est(e));
+                }
+                row
+            })
+        })
+    });
+    write(DOSE_COLUMNS, rows)
+}

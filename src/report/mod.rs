@@ -1,0 +1,83 @@
+//! Writing results: the terminal table, tidy CSV files and a JSON record.
+//!
+//! Files are written whole to a temporary name in the output directory and
+//! renamed into place, so a run that fails part-way leaves either the previous
+//! file or the new one, never half of one.
+
+mod csv;
+mod json;
+mod table;
+
+pub use self::csv::{doses_csv, summary_csv};
+pub use self::json::results_json;
+pub use self::table::table;
+
+use crate::run::ScenarioRun;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// An output that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: cannot write: {source}")]
+pub struct ReportError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// The files a run writes, in the order they are written.
+pub const OUTPUT_FILES: [&str; 3] = ["summary.csv", "doses.csv", "results.json"];
+
+/// Creates `dir` if needed and checks that files can be created in it, so a
+/// long run fails at the start rather than at the end.
+pub fn prepare_dir(dir: &Path) -> Result<(), ReportError> {
+    let err = |source| ReportError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    Ok(())
+}
+
+/// A temporary file that becomes an ordinary output: readable by others, as
+/// a file created with `File::create` would be (tempfile's default is 0600).
+fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".dosesim-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder.tempfile_in(dir)
+}
+
+/// Writes `summary.csv`, `doses.csv` and `results.json` for `runs` into `dir`;
+/// returns their paths.
+pub fn write_outputs(dir: &Path, runs: &[ScenarioRun]) -> Result<Vec<PathBuf>, ReportError> {
+    prepare_dir(dir)?;
+    let contents = [summary_csv(runs), doses_csv(runs), results_json(runs)];
+    // Every file is complete in a temporary before the first rename.
+    let mut staged = Vec::new();
+    for (name, bytes) in OUTPUT_FILES.iter().zip(&contents) {
+        let path = dir.join(name);
+        let err = |source| ReportError {
+            path: path.clone(),
+            source,
+        };
+        let mut tmp = output_file(dir).map_err(err)?;
+        tmp.write_all(bytes).map_err(err)?;
+        tmp.as_file().sync_all().map_err(err)?;
+        staged.push((tmp, path));
+    }
+    let mut written = Vec::new();
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| ReportError {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,142 @@
+//! The terminal table: per truth, how often each design selects each dose,
+//! and its headline figures, with the Monte Carlo uncertainty stated once.
+
+use crate::run::ScenarioRun;
+use crate::summary::Method;
+use std::fmt::Write;
+
+/// Left-aligned first column, right-aligned others, two spaces apart.
+fn render(rows: &[Vec<String>], out: &mut String) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = width[c] - cell.chars().count();
+            if c == 0 {
+                line += &format!("  {cell}{}", " ".repeat(pad));
+            } else {
+                line += &format!("  {}{cell}", " ".repeat(pad));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1}", 100.0 * p)
+}
+
+/// A human-readable summary of one scenario's results.
+pub fn table(run: &ScenarioRun) -> String {
+    let s = &run.scenario;
+    let mut out = String::new();
+    let methods: Vec<Method> = run.results.iter().map(|r| r.oc.method).collect();
+    let how = if methods.iter().all(|&m| m == Method::Exact) {
+        "exact".to_string()
+    } else {
+        format!(
+            "Monte Carlo, {} trials, seed {}",
+            s.simulation.trials, s.simulation.seed
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{} — {} doses, target DLT rate {}, {} truth(s) × {} design(s); {how}",
+        s.name,
+        s.doses.len(),
+        s.target,
+        s.truths.len(),
+        s.designs.len()
+    );
+    if let Some(d) = &s.description {
+        let _ = writeln!(out, "  {}", d.trim());
+    }
+    for (t, truth) in s.truths.iter().enumerate() {
+        let results: Vec<_> = run.results.iter().filter(|r| r.truth == t).collect();
+        let Some(first) = results.first() else {
+            continue;
+        };
+        let p: Vec<String> = truth.p_dlt.iter().map(|p| p.to_string()).collect();
+        let true_mtd = first
+            .oc
+            .true_mtd
+            .map_or("none (every dose above target)".to_string(), |d| {
+                s.doses[d - 1].clone()
+            });
+        let _ = writeln!(
+            out,
+            "\ntruth \"{}\": p(DLT) = {}; true MTD: {true_mtd}",
+            truth.name,
+            p.join(", ")
+        );
+
+        let mut rows = vec![];
+        let mut header = vec!["% selected as MTD".to_string(), "none".to_string()];
+        header.extend(s.doses.iter().cloned());
+        rows.push(header);
+        let mut p_true = vec!["  true p(DLT)".to_string(), String::new()];
+        p_true.extend(truth.p_dlt.iter().map(|p| p.to_string()));
+        rows.push(p_true);
+        for r in &results {
+            let mut row = vec![s.designs[r.design].name.clone(), percent(r.oc.p_none.value)];
+            row.extend(r.oc.doses.iter().map(|d| percent(d.p_select.value)));
+            rows.push(row);
+        }
+        render(&rows, &mut out);
+
+        let mut rows = vec![
+            [
+                "design",
+                "PCS %",
+                "sel>target %",
+                "E[N]",
+                "sd N",
+                "E[DLT]",
+                "E[N>target]",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for r in &results {
+            let oc = &r.oc;
+            rows.push(vec![
+                s.designs[r.design].name.clone(),
+                percent(oc.pcs.value),
+                percent(oc.p_select_overdose.value),
+                format!("{:.2}", oc.mean_n.value),
+                format!("{:.2}", oc.sd_n),
+                format!("{:.2}", oc.mean_dlt.value),
+                format!("{:.2}", oc.mean_n_overdose.value),
+            ]);
+        }
+        out.push('\n');
+        render(&rows, &mut out);
+        let worst_p = results
+            .iter()
+            .map(|r| r.oc.pcs.se.max(r.oc.p_none.se))
+            .fold(0.0, f64::max);
+        let worst_p = results
+            .iter()
+            .flat_map(|r| r.oc.doses.iter().map(|d| d.p_select.se))
+            .fold(worst_p, f64::max);
+        let worst_n = results.iter().map(|r| r.oc.mean_n.se).fold(0.0, f64::max);
+        if worst_p > 0.0 {
+            let _ = writeln!(
+                out,
+                "  Monte Carlo standard errors: at most {:.2} percentage points for the percentages, {:.3} patients for E[N].",
+                100.0 * worst_p,
+                worst_n
+            );
+        }
+    }
+    out
+}

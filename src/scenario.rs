@@ -1,0 +1,673 @@
+//! Scenario files: what a user asks dosesim to evaluate.
+//!
+//! A scenario is a TOML file holding one or more true dose–toxicity curves
+//! (`[[truth]]`), zero or more designs (`[[design]]`; none means the 3+3
+//! `strict` preset) and simulation settings. Every truth × design pair is
+//! evaluated. Everything is validated here, at load time, with errors that
+//! name the file, the field and what was expected; later stages trust it.
+//! The format is documented in README.md.
+
+use crate::design::{AbDesign, AbParams, DesignError, Preset};
+use crate::engine::MAX_TRIALS;
+use crate::truth::{MtdRule, Truth, TruthError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Trials when a scenario does not say.
+pub const DEFAULT_TRIALS: u64 = 1_000_000;
+/// Seed when a scenario does not say: fixed, so runs are reproducible by default.
+pub const DEFAULT_SEED: u64 = 2026;
+/// Target DLT rate when a scenario does not say.
+pub const DEFAULT_TARGET: f64 = 0.30;
+/// Most truths in one file (a sweep is one file).
+pub const MAX_TRUTHS: usize = 100_000;
+/// Most designs in one file.
+pub const MAX_DESIGNS: usize = 64;
+/// Largest scenario file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Why a scenario could not be loaded. Each variant names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {field}: {problem}")]
+    Invalid {
+        path: PathBuf,
+        field: String,
+        problem: String,
+    },
+}
+
+/// A design as a scenario names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesignSpec {
+    pub name: String,
+    /// `"3+3"` or `"A+B"`.
+    pub kind: &'static str,
+    /// The preset the parameters amount to, if any.
+    pub preset: Option<Preset>,
+    pub params: AbParams,
+}
+
+impl DesignSpec {
+    /// The 3+3 with a preset's switches, named after it.
+    pub fn preset(preset: Preset) -> Self {
+        DesignSpec {
+            name: format!("3+3 {preset}"),
+            kind: "3+3",
+            preset: Some(preset),
+            params: AbParams::three_plus_three(preset),
+        }
+    }
+
+    /// The design for `num_doses` doses (validated when the scenario loaded).
+    pub fn build(&self, num_doses: usize) -> Result<AbDesign, DesignError> {
+        AbDesign::new(self.params, num_doses)
+    }
+}
+
+/// Monte Carlo settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Simulation {
+    pub trials: u64,
+    pub seed: u64,
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    /// The file it came from.
+    pub source: PathBuf,
+    pub target: f64,
+    pub true_mtd: MtdRule,
+    /// One label per dose level.
+    pub doses: Vec<String>,
+    pub truths: Vec<Truth>,
+    pub designs: Vec<DesignSpec>,
+    pub simulation: Simulation,
+    /// The file's text as read, kept for provenance.
+    #[serde(skip)]
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Option<String>,
+    description: Option<String>,
+    target: Option<f64>,
+    true_mtd: Option<String>,
+    doses: Option<Vec<String>>,
+    #[serde(default)]
+    truth: Vec<RawTruth>,
+    #[serde(default)]
+    design: Vec<RawDesign>,
+    simulation: Option<RawSimulation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTruth {
+    name: Option<String>,
+    p_dlt: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesign {
+    name: Option<String>,
+    kind: Option<String>,
+    preset: Option<String>,
+    deescalation: Option<bool>,
+    top_dose_needs_six: Option<bool>,
+    start_dose: Option<i64>,
+    a: Option<i64>,
+    b: Option<i64>,
+    c: Option<i64>,
+    d: Option<i64>,
+    e: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSimulation {
+    trials: Option<i64>,
+    seed: Option<i64>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let read = |source| ScenarioError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(read)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                field: "(file)".into(),
+                problem: format!("is {size} bytes: at most {MAX_FILE_BYTES} are read"),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(read)?;
+        Scenario::parse(&text, path)
+    }
+
+    /// Parses and validates scenario text; `path` names it in errors and gives
+    /// the default name (its stem).
+    pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| syntax_error(text, path, &e))?;
+        Validator { path }.scenario(raw, text)
+    }
+}
+
+fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ScenarioError {
+    let offset = e.span().map_or(0, |s| s.start).min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    ScenarioError::Syntax {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: e.message().trim().to_string(),
+    }
+}
+
+/// Turns raw file contents into a [`Scenario`], naming the file in errors.
+struct Validator<'a> {
+    path: &'a Path,
+}
+
+impl Validator<'_> {
+    fn invalid(&self, field: impl Into<String>, problem: impl Into<String>) -> ScenarioError {
+        ScenarioError::Invalid {
+            path: self.path.to_path_buf(),
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    fn scenario(&self, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioError> {
+        let name = match raw.name {
+            Some(n) if n.trim().is_empty() => {
+                return Err(self.invalid("name", "is empty: expected a name, or no key"));
+            }
+            Some(n) => n,
+            None => self
+                .path
+                .file_stem()
+                .map_or("scenario".into(), |s| s.to_string_lossy().into_owned()),
+        };
+        let target = raw.target.unwrap_or(DEFAULT_TARGET);
+        if !(target > 0.0 && target < 1.0) {
+            return Err(self.invalid(
+                "target",
+                format!("= {target}: expected a DLT rate strictly between 0 and 1"),
+            ));
+        }
+        let true_mtd = match raw.true_mtd.as_deref() {
+            None | Some("highest") => MtdRule::Highest,
+            Some("closest") => MtdRule::Closest,
+            Some(other) => {
+                return Err(self.invalid(
+                    "true_mtd",
+                    format!("= {other:?}: expected \"highest\" or \"closest\""),
+                ));
+            }
+        };
+        let truths = self.truths(raw.truth)?;
+        let k = truths[0].num_doses();
+        let doses = match raw.doses {
+            None => (1..=k).map(|d| format!("dose {d}")).collect(),
+            Some(labels) if labels.len() != k => {
+                return Err(self.invalid(
+                    "doses",
+                    format!("has {} labels but truth[0].p_dlt has {k} doses: expected one label per dose", labels.len()),
+                ));
+            }
+            Some(labels) => labels,
+        };
+        let designs = self.designs(raw.design, k)?;
+        let simulation = self.simulation(raw.simulation)?;
+        Ok(Scenario {
+            name,
+            description: raw.description,
+            source: self.path.to_path_buf(),
+            target,
+            true_mtd,
+            doses,
+            truths,
+            designs,
+            simulation,
+            text: text.to_string(),
+        })
+    }
+
+    fn truths(&self, raw: Vec<RawTruth>) -> Result<Vec<Truth>, ScenarioError> {
+        if raw.is_empty() {
+            return Err(self.invalid(
+                "truth",
+                "missing: expected at least one [[truth]] with p_dlt = [...]",
+            ));
+        }
+        if raw.len() > MAX_TRUTHS {
+            return Err(self.invalid(
+                "truth",
+                format!("has {} curves: at most {MAX_TRUTHS} per file", raw.len()),
+            ));
+        }
+        let mut truths: Vec<Truth> = Vec::with_capacity(raw.len());
+        for (i, t) in raw.into_iter().enumerate() {
+            let name = t.name.unwrap_or_else(|| format!("truth {}", i + 1));
+            let truth = Truth::new(name, t.p_dlt).map_err(|e| {
+                let field = match &e {
+                    TruthError::NotAProbability { index, .. } => {
+                        format!("truth[{i}].p_dlt[{index}]")
+                    }
+                    _ => format!("truth[{i}].p_dlt"),
+                };
+                let problem = match e {
+                    TruthError::NotAProbability { value, .. } => {
+                        format!("= {value}: expected a probability in [0, 1]")
+                    }
+                    other => other.to_string(),
+                };
+                self.invalid(field, problem)
+            })?;
+            if let Some(first) = truths.first() {
+                if truth.num_doses() != first.num_doses() {
+                    return Err(self.invalid(
+                        format!("truth[{i}].p_dlt"),
+                        format!(
+                            "has {} doses but truth[0] has {}: every truth must cover the same dose levels",
+                            truth.num_doses(),
+                            first.num_doses()
+                        ),
+                    ));
+                }
+            }
+            if truths.iter().any(|t| t.name == truth.name) {
+                return Err(self.invalid(
+                    format!("truth[{i}].name"),
+                    format!("{:?} is used twice: expected unique names", truth.name),
+                ));
+            }
+            truths.push(truth);
+        }
+        Ok(truths)
+    }
+
+    fn designs(&self, raw: Vec<RawDesign>, k: usize) -> Result<Vec<DesignSpec>, ScenarioError> {
+        if raw.len() > MAX_DESIGNS {
+            return Err(self.invalid(
+                "design",
+                format!("has {} designs: at most {MAX_DESIGNS} per file", raw.len()),
+            ));
+        }
+        let mut designs: Vec<DesignSpec> = Vec::new();
+        if raw.is_empty() {
+            designs.push(DesignSpec::preset(Preset::Strict));
+        }
+        for (i, d) in raw.into_iter().enumerate() {
+            let spec = self.design(d, i, k)?;
+            if designs.iter().any(|o| o.name == spec.name) {
+                return Err(self.invalid(
+                    format!("design[{i}].name"),
+                    format!(
+                        "{:?} is used twice: expected unique names (set name = \"...\")",
+                        spec.name
+                    ),
+                ));
+            }
+            designs.push(spec);
+        }
+        Ok(designs)
+    }
+
+    fn design(&self, raw: RawDesign, i: usize, k: usize) -> Result<DesignSpec, ScenarioError> {
+        let field = |f: &str| format!("design[{i}].{f}");
+        let kind = match raw.kind.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            None | Some("3+3") => "3+3",
+            Some("A+B") => "A+B",
+            Some(_) => {
+                let got = raw.kind.unwrap_or_default();
+                return Err(self.invalid(
+                    field("kind"),
+                    format!("= {got:?}: expected \"3+3\" or \"A+B\""),
+                ));
+            }
+        };
+        let preset = match raw.preset.as_deref() {
+            None => None,
+            Some(p) => Some(
+                p.parse::<Preset>()
+                    .map_err(|e| self.invalid(field("preset"), e.to_string()))?,
+            ),
+        };
+        let (deesc_default, top_default) = preset.unwrap_or(Preset::Strict).switches();
+        for (key, given, from_preset) in [
+            ("deescalation", raw.deescalation, deesc_default),
+            ("top_dose_needs_six", raw.top_dose_needs_six, top_default),
+        ] {
+            if let (Some(p), Some(v)) = (preset, given) {
+                if v != from_preset {
+                    return Err(self.invalid(
+                        field(key),
+                        format!("= {v} conflicts with preset = \"{p}\", which means {key} = {from_preset}: drop one of them"),
+                    ));
+                }
+            }
+        }
+        let mut params = AbParams::three_plus_three(preset.unwrap_or(Preset::Strict));
+        params.deescalation = raw.deescalation.unwrap_or(deesc_default);
+        params.top_dose_needs_six = raw.top_dose_needs_six.unwrap_or(top_default);
+        let small = |key: &str, v: i64| {
+            u32::try_from(v).map_err(|_| {
+                self.invalid(
+                    field(key),
+                    format!("= {v}: expected a non-negative integer"),
+                )
+            })
+        };
+        if let Some(s) = raw.start_dose {
+            params.start_dose = small("start_dose", s)?;
+        }
+        let ab = [
+            ("a", raw.a),
+            ("b", raw.b),
+            ("c", raw.c),
+            ("d", raw.d),
+            ("e", raw.e),
+        ];
+        if kind == "3+3" {
+            if let Some((key, _)) = ab.iter().find(|(_, v)| v.is_some()) {
+                return Err(self.invalid(
+                    field(key),
+                    "is only for kind = \"A+B\": the 3+3 fixes a = b = 3, c = d = e = 1",
+                ));
+            }
+        } else {
+            let missing: Vec<&str> = ab
+                .iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(k, _)| *k)
+                .collect();
+            if !missing.is_empty() {
+                return Err(self.invalid(
+                    field(missing[0]),
+                    format!(
+                        "missing: kind = \"A+B\" needs a, b, c, d and e (missing: {})",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+            let v = |j: usize| small(ab[j].0, ab[j].1.unwrap_or_default());
+            (params.a, params.b, params.c, params.d, params.e) =
+                (v(0)?, v(1)?, v(2)?, v(3)?, v(4)?);
+        }
+        AbDesign::new(params, k).map_err(|e| match e {
+            DesignError::OutOfRange {
+                field: f,
+                value,
+                expected,
+            } => self.invalid(field(f), format!("= {value}: expected {expected}")),
+            other => self.invalid(format!("design[{i}]"), other.to_string()),
+        })?;
+        let name = raw.name.unwrap_or_else(|| default_name(kind, &params));
+        Ok(DesignSpec {
+            name,
+            kind,
+            preset: if kind == "3+3" { params.preset() } else { None },
+            params,
+        })
+    }
+
+    fn simulation(&self, raw: Option<RawSimulation>) -> Result<Simulation, ScenarioError> {
+        let raw = raw.unwrap_or(RawSimulation {
+            trials: None,
+            seed: None,
+        });
+        let trials = match raw.trials {
+            None => DEFAULT_TRIALS,
+            Some(t) => {
+                check_trials(t).map_err(|problem| self.invalid("simulation.trials", problem))?
+            }
+        };
+        let seed = match raw.seed {
+            None => DEFAULT_SEED,
+            Some(s) => u64::try_from(s).map_err(|_| {
+                self.invalid(
+                    "simulation.seed",
+                    format!("= {s}: expected a non-negative integer"),
+                )
+            })?,
+        };
+        Ok(Simulation { trials, seed })
+    }
+}
+
+/// Checks a requested number of trials; the message says what was expected.
+pub fn check_trials(trials: i64) -> Result<u64, String> {
+    match u64::try_from(trials) {
+        Ok(t) if (1..=MAX_TRIALS).contains(&t) => Ok(t),
+        _ => Err(format!(
+            "= {trials}: expected a number of trials from 1 to {MAX_TRIALS}"
+        )),
+    }
+}
+
+fn default_name(kind: &str, p: &AbParams) -> String {
+    let start = if p.start_dose == 1 {
+        String::new()
+    } else {
+        format!(", start {}", p.start_dose)
+    };
+    match p.preset() {
+        Some(preset) if kind == "3+3" => format!("3+3 {preset}{start}"),
+        _ => format!(
+            "{}+{} (C={}, D={}, E={}; deescalation {}, top dose needs {}{start})",
+            p.a,
+            p.b,
+            p.c,
+            p.d,
+            p.e,
+            if p.deescalation { "on" } else { "off" },
+            if p.top_dose_needs_six { p.a + p.b } else { p.a },
+        ),
+    }
+}
+
+/// The scenario files a command-line path stands for: the file itself, or the
+/// `.toml` files of a directory in name order.
+pub fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, ScenarioError> {
+    let read = |source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !path.is_dir() {
+        std::fs::metadata(path).map_err(read)?;
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(read)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            field: "(directory)".into(),
+            problem: "holds no .toml scenario files".into(),
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(text, Path::new("dir/example.toml"))
+    }
+
+    fn problem(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_file_gets_defaults() {
+        let s = parse("[[truth]]\np_dlt = [0.1, 0.2]\n").unwrap();
+        assert_eq!(s.name, "example");
+        assert_eq!(s.target, 0.30);
+        assert_eq!(s.doses, ["dose 1", "dose 2"]);
+        assert_eq!(s.truths[0].name, "truth 1");
+        assert_eq!(s.designs, vec![DesignSpec::preset(Preset::Strict)]);
+        assert_eq!(
+            s.simulation,
+            Simulation {
+                trials: DEFAULT_TRIALS,
+                seed: DEFAULT_SEED
+            }
+        );
+    }
+
+    #[test]
+    fn the_issue_example_parses() {
+        let s = parse(
+            r#"
+name = "defactinib-avutometinib"
+target = 0.30
+doses = ["200 mg QD", "200 mg BID", "400 mg BID"]
+[[truth]]
+name = "expected"
+p_dlt = [0.05, 0.12, 0.26]
+[[design]]
+name = "3+3 Korn"
+kind = "3+3"
+preset = "korn"
+[[design]]
+deescalation = false
+top_dose_needs_six = false
+start_dose = 2
+[[design]]
+kind = "A+B"
+a = 4
+b = 4
+c = 1
+d = 2
+e = 2
+[simulation]
+trials = 1_000_000
+seed = 2026
+"#,
+        )
+        .unwrap();
+        assert_eq!(s.designs[0].preset, Some(Preset::Korn));
+        assert_eq!(s.designs[1].preset, Some(Preset::Storer));
+        assert_eq!(s.designs[1].name, "3+3 storer, start 2");
+        assert_eq!(s.designs[2].params.a, 4);
+        assert_eq!(s.designs[2].preset, None);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_field() {
+        let base = "[[truth]]\np_dlt = [0.1, 0.2]\n";
+        let cases = [
+            (
+                "[[truth]]\np_dlt = [0.1, 1.2]\n",
+                "dir/example.toml: truth[0].p_dlt[1]: = 1.2: expected a probability in [0, 1]",
+            ),
+            (
+                "[[truth]]\np_dlt = [0.1, nan]\n",
+                "truth[0].p_dlt[1]: = NaN",
+            ),
+            ("[[truth]]\np_dlt = []\n", "truth[0].p_dlt: is empty"),
+            ("name = \"x\"\n", "truth: missing"),
+            (
+                &format!("doses = [\"a\"]\n{base}"),
+                "doses: has 1 labels but truth[0].p_dlt has 2 doses",
+            ),
+            (
+                &format!("{base}[[design]]\nstart_dose = 3\n"),
+                "design[0].start_dose: = 3: expected a dose level from 1 to 2",
+            ),
+            (
+                &format!("{base}[[design]]\npreset = \"kron\"\n"),
+                "design[0].preset: unknown preset \"kron\"",
+            ),
+            (
+                &format!("{base}[[design]]\npreset = \"korn\"\ntop_dose_needs_six = true\n"),
+                "conflicts with preset = \"korn\"",
+            ),
+            (
+                &format!("{base}[simulation]\ntrials = 0\n"),
+                "simulation.trials: = 0: expected a number of trials from 1 to",
+            ),
+            (
+                &format!("{base}[simulation]\ntrials = 10_000_000_000_000\n"),
+                "simulation.trials",
+            ),
+            (
+                &format!("{base}[[truth]]\np_dlt = [0.1]\n"),
+                "truth[1].p_dlt: has 1 doses but truth[0] has 2",
+            ),
+            (
+                &format!("{base}[[design]]\na = 4\n"),
+                "design[0].a: is only for kind = \"A+B\"",
+            ),
+            (
+                &format!("{base}[[design]]\nkind = \"A+B\"\na = 4\n"),
+                "design[0].b: missing",
+            ),
+            (
+                &format!("{base}[[design]]\nkind = \"A+B\"\na = 4\nb = 4\nc = 3\nd = 1\ne = 1\n"),
+                "design[0].d: = 1: expected c = 3 ≤ d",
+            ),
+            (&format!("target = 1.5\n{base}"), "target: = 1.5"),
+            (&format!("true_mtd = \"lowest\"\n{base}"), "true_mtd"),
+            (
+                &format!("[[truth]]\np_dlt = [{}]\n", vec!["0.1"; 33].join(",")),
+                "at most 32 are supported",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = problem(text);
+            assert!(
+                got.contains(want),
+                "{text:?}\n  got:  {got}\n  want: {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn syntax_and_unknown_keys_say_where() {
+        let got = problem("[[truth]]\np_dlt = [0.1, 0.2\n");
+        assert!(got.starts_with("dir/example.toml:"), "{got}");
+        let got = problem("[[truth]]\np_dlt = [0.1]\npdlt = 3\n");
+        assert!(
+            got.starts_with("dir/example.toml:3:1: unknown field `pdlt`"),
+            "{got}"
+        );
+        let got = problem("[[truth]]\np_dlt = [0.1]\n[[design]]\npreset = \"korn\"\nstart = 1\n");
+        assert!(got.contains("unknown field `start`"), "{got}");
+    }
+}
