@@ -1,0 +1,405 @@
+//! The `dosesim` command driven as a user drives it: success paths, the
+//! thread-count guarantee, and every kind of bad input (exit code 2, a message
+//! naming the problem, and no output file left behind).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn dosesim() -> Command {
+    Command::cargo_bin("dosesim").unwrap()
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A scenario file with `body` in a fresh directory.
+fn scenario(body: &str) -> (TempDir, PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("case.toml");
+    std::fs::write(&path, body).unwrap();
+    (dir, path)
+}
+
+const SMALL: &str = r#"
+name = "small"
+doses = ["low", "mid", "high"]
+[[truth]]
+name = "steep"
+p_dlt = [0.05, 0.25, 0.6]
+[[truth]]
+name = "flat"
+p_dlt = [0.1, 0.15, 0.2]
+[[design]]
+preset = "storer"
+[[design]]
+preset = "korn"
+[simulation]
+trials = 50_000
+seed = 11
+"#;
+
+#[test]
+fn runs_the_bundled_scenarios() {
+    let out = TempDir::new().unwrap();
+    dosesim()
+        .args(["run", "--trials", "20000", "--out"])
+        .arg(out.path())
+        .arg(repo("scenarios"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("% selected as MTD"))
+        .stderr(predicate::str::contains("wrote"));
+    for file in ["summary.csv", "doses.csv", "results.json"] {
+        assert!(out.path().join(file).is_file(), "{file} missing");
+    }
+}
+
+#[test]
+fn outputs_are_tidy_and_carry_provenance() {
+    let (dir, path) = scenario(SMALL);
+    let out = dir.path().join("out");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success()
+        .stdout("");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(lines.len(), 1 + 2 * 2, "one row per truth × design");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    for column in [
+        "scenario",
+        "truth",
+        "design",
+        "preset",
+        "method",
+        "trials",
+        "seed",
+        "target",
+        "p_none",
+        "p_none_se",
+        "pcs",
+        "pcs_se",
+        "p_select_overdose",
+        "p_select_overdose_se",
+        "mean_n",
+        "mean_n_se",
+        "sd_n",
+        "mean_dlt",
+        "mean_dlt_se",
+        "dlt_rate",
+        "mean_n_overdose",
+        "mean_n_overdose_se",
+        "share_n_overdose",
+    ] {
+        assert!(header.contains(&column), "summary.csv lacks {column}");
+    }
+    assert!(
+        lines[1].starts_with("small,steep,3+3 storer,storer,3+3,false,false,1,"),
+        "{}",
+        lines[1]
+    );
+    let doses = std::fs::read_to_string(out.join("doses.csv")).unwrap();
+    assert_eq!(
+        doses.lines().count(),
+        1 + 2 * 2 * 3,
+        "one row per truth × design × dose"
+    );
+    let header = doses.lines().next().unwrap();
+    for column in [
+        "scenario",
+        "truth",
+        "design",
+        "dose",
+        "label",
+        "p_true",
+        "p_select",
+        "p_select_se",
+        "mean_n",
+        "mean_n_se",
+        "alloc_ratio",
+        "alloc_mean",
+        "mean_dlt",
+        "p_treated",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == column),
+            "doses.csv lacks {column}"
+        );
+    }
+    assert!(doses.contains(",mid,0.25,"), "labels and true p appear");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(json["dosesim_version"], env!("CARGO_PKG_VERSION"));
+    let s = &json["scenarios"][0];
+    assert_eq!(s["scenario"]["simulation"]["seed"], 11);
+    assert_eq!(s["scenario"]["designs"][1]["params"]["deescalation"], true);
+    assert!(
+        s["scenario_text"]
+            .as_str()
+            .unwrap()
+            .contains("trials = 50_000")
+    );
+    assert_eq!(s["results"].as_array().unwrap().len(), 4);
+}
+
+/// The reproducibility promise: the thread count changes no byte.
+#[test]
+fn thread_count_changes_no_byte() {
+    let (dir, path) = scenario(SMALL);
+    let outputs: Vec<Vec<Vec<u8>>> = [1, 2, 7]
+        .iter()
+        .map(|threads| {
+            let out = dir.path().join(format!("out{threads}"));
+            dosesim()
+                .arg("run")
+                .arg(&path)
+                .args([
+                    "--trials",
+                    "300000",
+                    "--threads",
+                    &threads.to_string(),
+                    "-q",
+                    "--out",
+                ])
+                .arg(&out)
+                .assert()
+                .success();
+            ["summary.csv", "doses.csv", "results.json"]
+                .map(|f| std::fs::read(out.join(f)).unwrap())
+                .to_vec()
+        })
+        .collect();
+    assert_eq!(outputs[0], outputs[1], "1 vs 2 threads");
+    assert_eq!(outputs[0], outputs[2], "1 vs 7 threads");
+}
+
+#[test]
+fn flags_override_the_file() {
+    let (dir, path) = scenario(SMALL);
+    let out = dir.path().join("out");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .args([
+            "--trials",
+            "1e4",
+            "--seed",
+            "5",
+            "--preset",
+            "strict,korn",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.contains(",3+3 strict,strict,"));
+    assert!(summary.contains(",3+3 korn,korn,"));
+    assert!(!summary.contains("storer"));
+    assert!(
+        summary.lines().skip(1).all(|l| l.contains(",mc,10000,5,")),
+        "{summary}"
+    );
+}
+
+#[test]
+fn help_and_version() {
+    dosesim()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    dosesim()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--trials").and(predicate::str::contains("storer")));
+    dosesim().assert().failure().code(2);
+}
+
+/// `dosesim run … | head` must end quietly, and still write its files.
+#[test]
+fn broken_pipe_exits_quietly() {
+    let (dir, path) = scenario(SMALL);
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dosesim"))
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "status {:?}, stderr {stderr}",
+        output.status
+    );
+    assert!(
+        !stderr.contains("error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    assert!(out.join("summary.csv").is_file());
+}
+
+/// Runs a bad input: exit code 2, stderr naming the problem, no output file.
+fn rejects(args: &[&str], body: Option<&str>, message: &str) {
+    let (dir, path) = scenario(body.unwrap_or(SMALL));
+    let out = dir.path().join("out");
+    let mut cmd = dosesim();
+    cmd.arg("run");
+    if body.is_some() || args.is_empty() {
+        cmd.arg(&path);
+    }
+    cmd.args(args).arg("--out").arg(&out);
+    cmd.assert()
+        .failure()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
+
+fn with_truth(extra_top: &str, truth: &str, extra: &str) -> String {
+    format!("{extra_top}\n[[truth]]\np_dlt = {truth}\n{extra}")
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_no_output() {
+    let missing = repo("no/such/file.toml");
+    rejects(
+        &[missing.to_str().unwrap()],
+        Some(SMALL),
+        "no/such/file.toml: cannot read",
+    );
+    rejects(
+        &[],
+        Some("[[truth]]\np_dlt = [0.1, 0.2\n"),
+        "case.toml:2:18: unclosed array",
+    );
+    rejects(
+        &[],
+        Some("[[truth]]\np_dlt = [0.1]\ncolour = 1\n"),
+        "case.toml:3:1: unknown field `colour`",
+    );
+    rejects(
+        &[],
+        Some(&with_truth("", "[0.1, 1.3]", "")),
+        "truth[0].p_dlt[1]: = 1.3: expected a probability in [0, 1]",
+    );
+    rejects(
+        &[],
+        Some(&with_truth("", "[0.1, nan]", "")),
+        "truth[0].p_dlt[1]: = NaN",
+    );
+    rejects(
+        &[],
+        Some(&with_truth("", "[]", "")),
+        "truth[0].p_dlt: is empty",
+    );
+    rejects(
+        &[],
+        Some(&with_truth(
+            "doses = [\"a\", \"b\", \"c\"]",
+            "[0.1, 0.2]",
+            "",
+        )),
+        "doses: has 3 labels but truth[0].p_dlt has 2 doses",
+    );
+    rejects(
+        &[],
+        Some(&with_truth(
+            "",
+            "[0.1, 0.2]",
+            "[[design]]\nstart_dose = 3\n",
+        )),
+        "design[0].start_dose: = 3: expected a dose level from 1 to 2",
+    );
+    rejects(
+        &[],
+        Some(&with_truth(
+            "",
+            "[0.1, 0.2]",
+            "[[design]]\npreset = \"kron\"\n",
+        )),
+        "unknown preset \"kron\": expected one of storer, korn, strict",
+    );
+    rejects(
+        &[],
+        Some(&with_truth(
+            "",
+            "[0.1, 0.2]",
+            "[[design]]\npreset = \"storer\"\ndeescalation = true\n",
+        )),
+        "design[0].deescalation: = true conflicts with preset = \"storer\"",
+    );
+    rejects(
+        &[],
+        Some(&with_truth("", "[0.1, 0.2]", "[simulation]\ntrials = 0\n")),
+        "simulation.trials: = 0: expected a number of trials from 1 to 1000000000000",
+    );
+    rejects(
+        &[],
+        Some(&with_truth(
+            "",
+            "[0.1, 0.2]",
+            "[simulation]\ntrials = 5_000_000_000_000\n",
+        )),
+        "simulation.trials",
+    );
+    let many = vec!["0.1"; 40].join(", ");
+    rejects(
+        &[],
+        Some(&with_truth("", &format!("[{many}]"), "")),
+        "truth[0].p_dlt: has 40 doses: at most 32 are supported",
+    );
+    rejects(&["--trials", "0"], None, "--trials");
+    rejects(&["--trials", "lots"], None, "not a whole number of trials");
+    rejects(&["--preset", "kron"], None, "unknown preset");
+    rejects(&["--threads", "0"], None, "--threads");
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_written_is_bad_input() {
+    let (dir, path) = scenario(SMALL);
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(blocker.join("out"))
+        .assert()
+        .failure()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write"));
+}
+
+#[test]
+fn an_empty_directory_of_scenarios_is_bad_input() {
+    let dir = TempDir::new().unwrap();
+    dosesim()
+        .arg("run")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .failure()
+        .code(2)
+        .stderr(predicate::str::contains("holds no .toml scenario files"));
+}
