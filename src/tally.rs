@@ -109,7 +109,7 @@ impl<W: Weight> Tally<W> {
     }
 
     /// Counts one finished trial with weight `w`.
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, end: &TrialEnd<'_>, w: W) {
         let width = self.shape.width();
         let per_dose = self.shape.max_per_dose + 1;

@@ -28,10 +28,8 @@ struct Ending {
 /// One table of visit endings: the pieces of [0, 1) and how each ends.
 #[derive(Debug, Clone, Copy)]
 struct Table {
-    /// Upper ends of the pieces, padded with infinity. Stored as `f64`, which
-    /// holds every 53-bit integer exactly, because x86-64's baseline SIMD
-    /// compares doubles but not 64-bit integers.
-    upper: [f64; MAX_PIECES],
+    /// Upper ends of the pieces, padded with `u64::MAX`.
+    upper: [u64; MAX_PIECES],
     ending: [Ending; MAX_PIECES],
     /// Uniforms below this end acceptably: the upper end of the longest run
     /// of acceptable pieces from 0 (for the 3+3: no DLT in 3, or 1 in 6).
@@ -43,7 +41,7 @@ impl Table {
         debug_assert!(pieces.len() <= MAX_PIECES);
         let last = pieces[pieces.len() - 1].1;
         let mut table = Table {
-            upper: [f64::INFINITY; MAX_PIECES],
+            upper: [u64::MAX; MAX_PIECES],
             ending: [last; MAX_PIECES],
             acceptable_below: pieces
                 .iter()
@@ -51,10 +49,10 @@ impl Table {
                 .last()
                 .map_or(0, |(i, _)| i.lo + i.width),
         };
-        // The last piece ends at 1, which no uniform reaches: it stays infinite.
+        // The last piece ends at 1, which no uniform reaches: it stays MAX.
         for (i, &(interval, ending)) in pieces.iter().enumerate() {
             if i + 1 < pieces.len() {
-                table.upper[i] = (interval.lo + interval.width) as f64;
+                table.upper[i] = interval.lo + interval.width;
             }
             table.ending[i] = ending;
         }
@@ -67,19 +65,10 @@ impl Table {
     /// guess.
     #[inline(always)]
     fn index(&self, u: u64) -> usize {
-        let u = u as f64;
-        self.upper.iter().map(|&t| (u >= t) as usize).sum()
-    }
-
-    /// [`Self::index`] for a `u` below `acceptable_below`, which lies in one
-    /// of the first `pieces` pieces.
-    #[inline(always)]
-    fn index_acceptable(&self, u: u64, pieces: usize) -> usize {
-        let u = u as f64;
-        self.upper[..pieces - 1]
+        self.upper
             .iter()
-            .map(|&t| (u >= t) as usize)
-            .sum()
+            .position(|&t| u < t)
+            .unwrap_or(MAX_PIECES - 1)
     }
 
     #[inline(always)]
@@ -102,9 +91,6 @@ pub struct AbFast {
     /// Table `d`: first visit to dose `d`. Table `K + d·c + x1`: the `b`
     /// expansion of dose `d` after it was acceptable with `x1` DLTs in `a`.
     tables: Vec<Table>,
-    /// Length of the run of acceptable pieces that starts every first-visit
-    /// table; it depends on the design only (empty pieces count).
-    acceptable_pieces: usize,
 }
 
 impl AbFast {
@@ -138,7 +124,6 @@ impl AbFast {
         };
         let mut first = Vec::new();
         let mut expansions = Vec::new();
-        let mut acceptable_pieces = 0;
         for dose in 0..k {
             let mut table = Vec::new();
             for x1 in 0..=p.a {
@@ -152,7 +137,6 @@ impl AbFast {
                     expansions.push(Table::new(&expansion(dose, x1, i1)));
                 }
             }
-            acceptable_pieces = table.iter().take_while(|(_, e)| e.acceptable).count();
             first.push(Table::new(&table));
         }
         first.extend(expansions);
@@ -166,7 +150,6 @@ impl AbFast {
             deescalation: p.deescalation,
             top_dose_needs_full: p.top_dose_needs_six,
             tables: first,
-            acceptable_pieces,
         })
     }
 
@@ -195,13 +178,12 @@ impl AbFast {
             let u = stream.dose_uniform(trial, dose);
             state.u[dose] = u;
             let table = &self.tables[dose];
-            let ending = if u < table.acceptable_below {
-                table.ending[table.index_acceptable(u, self.acceptable_pieces)]
-            } else {
-                table.locate(u)
-            };
-            state.add(dose, ending.patients, ending.dlts);
-            if !ending.acceptable || dose + 1 == k {
+            let ending = table.locate(u);
+            state.first_visit(dose, ending.patients, ending.dlts);
+            // Testing the uniform against one bound first lets the branch
+            // resolve before the table lookup does.
+            let stops = u >= table.acceptable_below && !ending.acceptable;
+            if stops || dose + 1 == k {
                 return self.settle(state, stream, trial, dose, ending);
             }
             dose += 1;

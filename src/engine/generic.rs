@@ -58,9 +58,23 @@ impl TrialState {
         }
         self.n[dose] += patients;
         self.x[dose] += dlts;
+        self.count(dose, patients, dlts);
+    }
+
+    /// [`Self::add`] for a dose not yet treated in this trial.
+    #[inline(always)]
+    pub(super) fn first_visit(&mut self, dose: usize, patients: u32, dlts: u32) {
+        self.treated |= 1 << dose;
+        (self.n[dose], self.x[dose]) = (patients, dlts);
+        self.count(dose, patients, dlts);
+    }
+
+    #[inline(always)]
+    fn count(&mut self, dose: usize, patients: u32, dlts: u32) {
         self.n_total += patients;
         self.x_total += dlts;
-        self.n_over += patients * (self.overdose >> dose & 1);
+        // All ones for an over-dosing dose, else zero: no branch, no multiply.
+        self.n_over += patients & 0u32.wrapping_sub(self.overdose >> dose & 1);
     }
 
     /// Whether `dose` has had patients in this trial.

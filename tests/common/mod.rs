@@ -113,6 +113,8 @@ impl Checker {
     /// |got − want| ≤ tol.
     pub fn close(&mut self, what: impl std::fmt::Display, got: f64, want: f64, tol: f64) {
         self.checked += 1;
+        // Written so that a NaN figure fails.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
         if !((got - want).abs() <= tol) {
             self.misses.push(format!(
                 "{what}: got {got}, want {want} (tolerance {tol:e})"
@@ -129,4 +131,34 @@ impl Checker {
             self.misses.join("\n")
         );
     }
+}
+
+/// The exact summary of a case's tally: every standard error 0.
+pub fn exact_oc(
+    tally: &dosesim::tally::Tally<f64>,
+    case: &Case,
+) -> dosesim::summary::OperatingCharacteristics {
+    dosesim::summary::OperatingCharacteristics::from_tally(
+        tally,
+        &case.truth,
+        case.target,
+        dosesim::truth::MtdRule::Highest,
+        None,
+    )
+}
+
+/// The exact tally summarised as if it were one trial (its total mass is 1):
+/// each standard error is then sqrt(Var/1), the per-trial standard deviation,
+/// which is how the exact per-trial variances are read back.
+pub fn exact_variances(
+    tally: &dosesim::tally::Tally<f64>,
+    case: &Case,
+) -> dosesim::summary::OperatingCharacteristics {
+    dosesim::summary::OperatingCharacteristics::from_tally(
+        tally,
+        &case.truth,
+        case.target,
+        dosesim::truth::MtdRule::Highest,
+        Some(1),
+    )
 }
