@@ -38,6 +38,47 @@ pub enum Command {
     /// results.json (everything, with provenance) to the output directory.
     /// Flags override the scenario files.
     Run(RunArgs),
+
+    /// Exact operating characteristics of one curve, without a scenario file.
+    ///
+    /// Prints the table only; nothing is written. Example:
+    /// dosesim exact --p 0.05,0.1,0.2,0.3 --preset korn
+    Exact(ExactArgs),
+}
+
+/// Which engine evaluates the scenarios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Exact where the design allows it, Monte Carlo otherwise.
+    Auto,
+    /// Monte Carlo simulation.
+    Mc,
+    /// Exact enumeration of trial paths (3+3 and A+B designs).
+    Exact,
+    /// Both, and a self-check of every Monte Carlo figure against the exact
+    /// one (|z| > 4 is flagged; written to selfcheck.csv).
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct ExactArgs {
+    /// True DLT probability per dose, comma-separated.
+    #[arg(
+        long = "p",
+        value_name = "P1,P2,...",
+        value_delimiter = ',',
+        required = true,
+        allow_negative_numbers = true
+    )]
+    pub p_dlt: Vec<f64>,
+
+    /// Target DLT rate.
+    #[arg(long, value_name = "RATE", default_value_t = 0.30)]
+    pub target: f64,
+
+    /// 3+3 presets to evaluate [default: strict].
+    #[arg(long, value_name = "P", value_delimiter = ',', value_parser = parse_preset)]
+    pub preset: Vec<Preset>,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +112,11 @@ pub struct RunArgs {
     /// (korn, and the top dose also needs 6). Comma-separated or repeated.
     #[arg(long, value_name = "P", value_delimiter = ',', value_parser = parse_preset)]
     pub preset: Vec<Preset>,
+
+    /// exact, mc, both or auto: exact where the design allows it, else Monte
+    /// Carlo. The `method` column of every output says which was used.
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
+    pub method: Method,
 
     /// Do not print the tables.
     #[arg(long, short)]

@@ -177,6 +177,48 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// A scenario from the command line: one curve, 3+3 presets, defaults for
+    /// the rest. Errors name the flag (`--p`) as the field.
+    pub fn from_curve(
+        p_dlt: Vec<f64>,
+        target: f64,
+        presets: &[Preset],
+    ) -> Result<Scenario, ScenarioError> {
+        let path = Path::new("(command line)");
+        let v = Validator { path };
+        if !(target > 0.0 && target < 1.0) {
+            return Err(v.invalid(
+                "--target",
+                format!("= {target}: expected a DLT rate strictly between 0 and 1"),
+            ));
+        }
+        let truth = Truth::new("curve", p_dlt).map_err(|e| v.invalid("--p", e.to_string()))?;
+        let presets = if presets.is_empty() {
+            &[Preset::Strict][..]
+        } else {
+            presets
+        };
+        Ok(Scenario {
+            name: "command line".into(),
+            description: None,
+            source: path.to_path_buf(),
+            target,
+            true_mtd: MtdRule::Highest,
+            doses: (1..=truth.num_doses())
+                .map(|d| format!("dose {d}"))
+                .collect(),
+            truths: vec![truth],
+            designs: presets.iter().map(|&p| DesignSpec::preset(p)).collect(),
+            simulation: Simulation {
+                trials: DEFAULT_TRIALS,
+                seed: DEFAULT_SEED,
+            },
+            text: String::new(),
+        })
+    }
+}
+
 fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ScenarioError {
     let offset = e.span().map_or(0, |s| s.start).min(text.len());
     let before = &text[..offset];

@@ -182,6 +182,41 @@ impl Precision {
 }
 
 impl OperatingCharacteristics {
+    /// Every estimate by its CSV name, per-dose ones as `name[dose]`: what a
+    /// comparison of two results walks.
+    pub fn figures(&self) -> Vec<(String, Estimate)> {
+        let mut all: Vec<(String, Estimate)> = [
+            ("p_none", self.p_none),
+            ("pcs", self.pcs),
+            ("p_select_overdose", self.p_select_overdose),
+            ("p_select_underdose", self.p_select_underdose),
+            ("mean_n", self.mean_n),
+            ("mean_dlt", self.mean_dlt),
+            ("dlt_rate", self.dlt_rate),
+            ("dlt_rate_per_trial", self.dlt_rate_per_trial),
+            ("mean_n_overdose", self.mean_n_overdose),
+            ("share_n_overdose", self.share_n_overdose),
+            ("mean_share_n_overdose", self.mean_share_n_overdose),
+            ("p_overdose_majority", self.p_overdose_majority),
+        ]
+        .into_iter()
+        .map(|(name, e)| (name.to_string(), e))
+        .collect();
+        for d in &self.doses {
+            for (name, e) in [
+                ("p_select", d.p_select),
+                ("mean_n", d.mean_n),
+                ("alloc_ratio", d.alloc_ratio),
+                ("alloc_mean", d.alloc_mean),
+                ("mean_dlt", d.mean_dlt),
+                ("p_treated", d.p_treated),
+            ] {
+                all.push((format!("{name}[{}]", d.dose), e));
+            }
+        }
+        all
+    }
+
     /// Summarises `tally`, the trials of one design on `truth`. `trials` is
     /// `Some(R)` for a Monte Carlo tally of R trials, `None` for an exact one.
     pub fn from_tally<W: Weight>(

@@ -64,9 +64,8 @@ fn outputs_are_tidy_and_carry_provenance() {
     dosesim()
         .arg("run")
         .arg(&path)
-        .arg("--out")
+        .args(["--method", "mc", "-q", "--out"])
         .arg(&out)
-        .arg("-q")
         .assert()
         .success()
         .stdout("");
@@ -162,6 +161,8 @@ fn thread_count_changes_no_byte() {
                 .arg("run")
                 .arg(&path)
                 .args([
+                    "--method",
+                    "mc",
                     "--trials",
                     "300000",
                     "--threads",
@@ -189,6 +190,8 @@ fn flags_override_the_file() {
         .arg("run")
         .arg(&path)
         .args([
+            "--method",
+            "mc",
             "--trials",
             "1e4",
             "--seed",
@@ -402,4 +405,67 @@ fn an_empty_directory_of_scenarios_is_bad_input() {
         .failure()
         .code(2)
         .stderr(predicate::str::contains("holds no .toml scenario files"));
+}
+
+/// The default method is exact for the 3+3 family; `both` adds a self-check.
+#[test]
+fn methods() {
+    let (dir, path) = scenario(SMALL);
+    let out = dir.path().join("exact");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .arg("-q")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        summary.lines().skip(1).all(|l| l.contains(",exact,,,")),
+        "{summary}"
+    );
+    let sizes = std::fs::read_to_string(out.join("sample_size.csv")).unwrap();
+    assert!(sizes.starts_with("scenario,truth,design,method,n,probability\n"));
+    assert!(!out.join("selfcheck.csv").exists());
+
+    let out = dir.path().join("both");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .args(["--method", "both", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("self-check, Monte Carlo against exact")
+                .and(predicate::str::contains("0 beyond 4")),
+        );
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(
+        summary.lines().count(),
+        1 + 2 * 2 * 2,
+        "an exact and a Monte Carlo row per pair"
+    );
+    let checks = std::fs::read_to_string(out.join("selfcheck.csv")).unwrap();
+    assert!(checks.lines().count() > 100);
+    assert!(
+        checks.lines().skip(1).all(|l| l.ends_with(",false")),
+        "{checks}"
+    );
+}
+
+#[test]
+fn exact_without_a_file() {
+    dosesim()
+        .args(["exact", "--p", "0.05,0.1,0.2,0.3", "--preset", "korn"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3+3 korn").and(predicate::str::contains("exact")));
+    dosesim()
+        .args(["exact", "--p", "0.05,1.5"])
+        .assert()
+        .failure()
+        .code(2)
+        .stderr(predicate::str::contains("--p: [1] = 1.5"));
 }

@@ -2,7 +2,7 @@
 //! method), `doses.csv` one row per scenario × truth × design × dose, so R's
 //! `read.csv` and pandas' `read_csv` take them as they are.
 
-use crate::run::{PairResult, ScenarioRun};
+use crate::run::{CHECK_Z, PairResult, ScenarioRun};
 use crate::summary::Estimate;
 
 /// Columns of `summary.csv`.
@@ -185,4 +185,49 @@ pub fn doses_csv(runs: &[ScenarioRun]) -> Vec<u8> {
         })
     });
     write(DOSE_COLUMNS, rows)
+}
+
+/// Columns of `sample_size.csv`.
+pub const SAMPLE_SIZE_COLUMNS: &[&str] =
+    &["scenario", "truth", "design", "method", "n", "probability"];
+
+/// The distribution of the sample size N: exact probabilities, or Monte Carlo
+/// relative frequencies, one row per value of N that occurs.
+pub fn sample_size_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        run.results.iter().flat_map(move |r| {
+            r.oc.sample_size.iter().map(move |&(n, p)| {
+                let mut row = keys(run, r).to_vec();
+                row.extend([r.oc.method.name().to_string(), n.to_string(), p.to_string()]);
+                row
+            })
+        })
+    });
+    write(SAMPLE_SIZE_COLUMNS, rows)
+}
+
+/// Columns of `selfcheck.csv`.
+pub const CHECK_COLUMNS: &[&str] = &[
+    "scenario", "truth", "design", "figure", "exact", "estimate", "se", "z", "flagged",
+];
+
+/// `--method both`: every Monte Carlo figure against its exact value.
+pub fn selfcheck_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        run.checks.iter().map(move |c| {
+            let s = &run.scenario;
+            vec![
+                s.name.clone(),
+                s.truths[c.truth].name.clone(),
+                s.designs[c.design].name.clone(),
+                c.figure.clone(),
+                c.exact.to_string(),
+                c.estimate.to_string(),
+                c.se.to_string(),
+                c.z.to_string(),
+                (c.z.abs() > CHECK_Z).to_string(),
+            ]
+        })
+    });
+    write(CHECK_COLUMNS, rows)
 }

@@ -19,6 +19,9 @@ struct ScenarioRecord<'a> {
     /// The file's text as read.
     scenario_text: &'a str,
     results: Vec<ResultRecord<'a>>,
+    /// `--method both`: every Monte Carlo figure against the exact one.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    selfcheck: &'a [crate::run::Check],
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,7 @@ pub fn results_json(runs: &[ScenarioRun]) -> Vec<u8> {
                         result: r,
                     })
                     .collect(),
+                selfcheck: &run.checks,
             })
             .collect(),
     };

@@ -8,7 +8,7 @@ mod csv;
 mod json;
 mod table;
 
-pub use self::csv::{doses_csv, summary_csv};
+pub use self::csv::{doses_csv, sample_size_csv, selfcheck_csv, summary_csv};
 pub use self::json::results_json;
 pub use self::table::table;
 
@@ -25,8 +25,13 @@ pub struct ReportError {
     pub source: std::io::Error,
 }
 
-/// The files a run writes, in the order they are written.
-pub const OUTPUT_FILES: [&str; 3] = ["summary.csv", "doses.csv", "results.json"];
+/// The files every run writes; `--method both` adds `selfcheck.csv`.
+pub const OUTPUT_FILES: [&str; 4] = [
+    "summary.csv",
+    "doses.csv",
+    "sample_size.csv",
+    "results.json",
+];
 
 /// Creates `dir` if needed and checks that files can be created in it, so a
 /// long run fails at the start rather than at the end.
@@ -53,14 +58,22 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir)
 }
 
-/// Writes `summary.csv`, `doses.csv` and `results.json` for `runs` into `dir`;
-/// returns their paths.
+/// Writes [`OUTPUT_FILES`] for `runs` into `dir`, and `selfcheck.csv` when
+/// the runs hold self-checks; returns their paths.
 pub fn write_outputs(dir: &Path, runs: &[ScenarioRun]) -> Result<Vec<PathBuf>, ReportError> {
     prepare_dir(dir)?;
-    let contents = [summary_csv(runs), doses_csv(runs), results_json(runs)];
+    let mut contents = vec![
+        ("summary.csv", summary_csv(runs)),
+        ("doses.csv", doses_csv(runs)),
+        ("sample_size.csv", sample_size_csv(runs)),
+        ("results.json", results_json(runs)),
+    ];
+    if runs.iter().any(|r| !r.checks.is_empty()) {
+        contents.push(("selfcheck.csv", selfcheck_csv(runs)));
+    }
     // Every file is complete in a temporary before the first rename.
     let mut staged = Vec::new();
-    for (name, bytes) in OUTPUT_FILES.iter().zip(&contents) {
+    for (name, bytes) in &contents {
         let path = dir.join(name);
         let err = |source| ReportError {
             path: path.clone(),

@@ -1,7 +1,7 @@
 //! The terminal table: per truth, how often each design selects each dose,
 //! and its headline figures, with the Monte Carlo uncertainty stated once.
 
-use crate::run::ScenarioRun;
+use crate::run::{CHECK_Z, ScenarioRun};
 use crate::summary::Method;
 use std::fmt::Write;
 
@@ -39,14 +39,24 @@ fn percent(p: f64) -> String {
 pub fn table(run: &ScenarioRun) -> String {
     let s = &run.scenario;
     let mut out = String::new();
-    let methods: Vec<Method> = run.results.iter().map(|r| r.oc.method).collect();
-    let how = if methods.iter().all(|&m| m == Method::Exact) {
-        "exact".to_string()
-    } else {
-        format!(
-            "Monte Carlo, {} trials, seed {}",
-            s.simulation.trials, s.simulation.seed
-        )
+    let has = |m: Method| run.results.iter().any(|r| r.oc.method == m);
+    let mc = format!(
+        "Monte Carlo, {} trials, seed {}",
+        s.simulation.trials, s.simulation.seed
+    );
+    let how = match (has(Method::Exact), has(Method::Mc)) {
+        (true, false) => "exact".to_string(),
+        (true, true) => format!("exact and {mc}"),
+        _ => mc,
+    };
+    // With both methods, rows say which one they show.
+    let row_name = |r: &crate::run::PairResult| {
+        let name = s.designs[r.design].name.clone();
+        if has(Method::Exact) && has(Method::Mc) {
+            format!("{name} ({})", r.oc.method.name())
+        } else {
+            name
+        }
     };
     let _ = writeln!(
         out,
@@ -87,7 +97,7 @@ pub fn table(run: &ScenarioRun) -> String {
         p_true.extend(truth.p_dlt.iter().map(|p| p.to_string()));
         rows.push(p_true);
         for r in &results {
-            let mut row = vec![s.designs[r.design].name.clone(), percent(r.oc.p_none.value)];
+            let mut row = vec![row_name(r), percent(r.oc.p_none.value)];
             row.extend(r.oc.doses.iter().map(|d| percent(d.p_select.value)));
             rows.push(row);
         }
@@ -109,7 +119,7 @@ pub fn table(run: &ScenarioRun) -> String {
         for r in &results {
             let oc = &r.oc;
             rows.push(vec![
-                s.designs[r.design].name.clone(),
+                row_name(r),
                 percent(oc.pcs.value),
                 percent(oc.p_select_overdose.value),
                 format!("{:.2}", oc.mean_n.value),
@@ -138,5 +148,45 @@ pub fn table(run: &ScenarioRun) -> String {
             );
         }
     }
+    if !run.checks.is_empty() {
+        self_check(run, &mut out);
+    }
     out
+}
+
+/// One line for `--method both`, plus one per flagged figure.
+fn self_check(run: &ScenarioRun, out: &mut String) {
+    let s = &run.scenario;
+    let name = |c: &crate::run::Check| {
+        format!(
+            "{} on {:?}, {}",
+            s.designs[c.design].name, s.truths[c.truth].name, c.figure
+        )
+    };
+    let worst = run
+        .checks
+        .iter()
+        .max_by(|a, b| a.z.abs().total_cmp(&b.z.abs()));
+    let flagged: Vec<_> = run.checks.iter().filter(|c| c.z.abs() > CHECK_Z).collect();
+    if let Some(w) = worst {
+        let _ = writeln!(
+            out,
+            "\nself-check, Monte Carlo against exact: {} figures, largest |z| = {:.2} ({}); {} beyond {CHECK_Z}",
+            run.checks.len(),
+            w.z.abs(),
+            name(w),
+            flagged.len()
+        );
+    }
+    for c in flagged {
+        let _ = writeln!(
+            out,
+            "  FLAG {}: exact {}, estimate {} ± {}, z = {:.2}",
+            name(c),
+            c.exact,
+            c.estimate,
+            c.se,
+            c.z
+        );
+    }
 }
