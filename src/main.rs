@@ -9,7 +9,8 @@ use cli::{Cli, Command, ExactArgs, RunArgs};
 use dosesim::report::{self, ReportError};
 use dosesim::run::{MethodChoice, Overrides, RunError, ScenarioRun};
 use dosesim::scenario::{Scenario, ScenarioError, scenario_files};
-use std::io::Write;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Exit status for input the user can fix: scenario, flag or output directory.
@@ -79,19 +80,40 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     report::prepare_dir(&args.out)?;
 
+    let method = method(args.method);
+    let progress = progress_bar(&scenarios, method, args.quiet);
     let mut stdout = Printer::default();
     let mut runs = Vec::new();
     for scenario in scenarios {
-        let run = ScenarioRun::evaluate(scenario, method(args.method), &|_| {})?;
+        let run = ScenarioRun::evaluate(scenario, method, &|trials| progress.inc(trials))?;
         if !args.quiet {
             stdout.print(&report::table(&run));
         }
         runs.push(run);
     }
+    progress.finish_and_clear();
     let written = report::write_outputs(&args.out, &runs)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!("wrote {}", names.join(", "));
     Ok(())
+}
+
+/// A progress bar on stderr for Monte Carlo work expected to take more than
+/// about a second; hidden with `--quiet` and when stderr is not a terminal.
+fn progress_bar(scenarios: &[Scenario], method: MethodChoice, quiet: bool) -> ProgressBar {
+    // Exact results take milliseconds; count only what will be simulated.
+    let simulated = matches!(method, MethodChoice::Mc | MethodChoice::Both);
+    let trials: u64 = if simulated { scenarios.iter().map(ScenarioRun::planned_trials).sum() } else { 0 };
+    // A conservative guess at the engine's speed on two cores.
+    const TRIALS_PER_SECOND: u64 = 20_000_000;
+    if quiet || trials < TRIALS_PER_SECOND || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(trials);
+    let style = ProgressStyle::with_template("{spinner} {wide_bar} {percent:>3}% of {human_len} trials, {eta} left")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
 }
 
 /// Prints to stdout until the reader goes away: `dosesim run … | head` must
