@@ -8,15 +8,17 @@
 //! the state graph is acyclic and is swept level by level in N. From each state
 //! the design's decision either ends the trial, and the state's mass is recorded
 //! in a [`Tally<f64>`], or treats a cohort of m patients at dose d, which splits
-//! the mass over the Binomial(m, p_d) outcomes (Lin & Shih 2001 §2: within a
-//! dose, DLT counts of successive cohorts are independent binomials).
+//! the mass over the Binomial(m, p_d) outcomes (the model of Lin & Shih 2001:
+//! the DLT counts of successive cohorts are independent binomials).
 //!
 //! Cost: the number of distinct reachable states times O(K) per state. For the
 //! A+B family every dose the trial escalated through keeps one of a few
 //! acceptable (n, x) outcomes, all visible to `decide`, so the number of states
-//! grows like 2^K for the 3+3 — merging removes duplicate paths, not the
-//! history a general design may read. [`MAX_STATES`] bounds the work; past it
-//! the answer is an error that points to the Monte Carlo engine.
+//! grows geometrically in K (for the 3+3 korn about 2.2-fold per dose: 9·10^4
+//! states at K = 10) — merging removes duplicate paths, not the history a
+//! design may read, and an engine that only sees `decide` must ask it about
+//! every reachable state. [`MAX_STATES`] bounds the work; past it the answer is
+//! an error that points to the Monte Carlo engine.
 //!
 //! Results are bit-reproducible: states of a level are sorted by a total order
 //! (stable, so duplicates are summed in generation order) and processed in that
@@ -27,10 +29,11 @@ use crate::engine::{binomial_pmf, shape_of};
 use crate::tally::{Tally, TrialEnd};
 use crate::truth::{MAX_DOSES, Truth};
 
-/// Most distinct trial states one computation may visit. The 3+3 on 20 doses
-/// needs about 2.9 million; at roughly 32 bytes a state this bounds memory to
-/// a few hundred MiB and time to a few seconds.
-pub const MAX_STATES: usize = 1 << 23;
+/// Most trial states (counted before merging) one computation may generate.
+/// Each costs about 100 ns and 24 to 80 bytes while it waits, so this bounds
+/// a computation to a few seconds and at most about half a GiB. The 3+3 stays
+/// under it up to 16 doses (korn, strict) or 20 (storer).
+pub const MAX_STATES: usize = 1 << 24;
 
 /// Largest packed state, in 64-bit words: 32 doses × 2 fields × 8 bits (up to
 /// 255 patients per dose) fit.
@@ -43,8 +46,8 @@ pub enum ExactError {
     #[error("the design has {design} doses but the truth has {truth}")]
     DoseCountMismatch { design: usize, truth: usize },
     #[error(
-        "more than {limit} distinct trial states: too many doses for the exact \
-         engine, use the Monte Carlo engine"
+        "more than {limit} trial states: too many doses for the exact engine, \
+         use the Monte Carlo engine"
     )]
     TooManyStates { limit: usize },
     #[error(
@@ -95,8 +98,10 @@ pub fn exact<D: Design>(design: &D, truth: &Truth, target: f64) -> Result<Tally<
 struct Layout {
     doses: usize,
     bits: u32,
-    per_word: usize,
     words: usize,
+    /// Word and shift of each field, looked up rather than divided out: the
+    /// sweep reads every field of every state.
+    place: [(u8, u8); 2 * MAX_DOSES],
 }
 
 impl Layout {
@@ -111,18 +116,24 @@ impl Layout {
                 max_bits: MAX_WORDS * u64::BITS as usize,
             });
         }
+        let mut place = [(0, 0); 2 * MAX_DOSES];
+        for (f, slot) in place.iter_mut().enumerate().take(2 * doses) {
+            // Both fit a u8: words ≤ MAX_WORDS, shifts < 64.
+            *slot = ((f / per_word) as u8, ((f % per_word) as u32 * bits) as u8);
+        }
         Ok(Layout {
             doses,
             bits,
-            per_word,
             words,
+            place,
         })
     }
 
     /// Word and shift of field `f`.
     #[inline(always)]
     fn at(&self, f: usize) -> (usize, u32) {
-        (f / self.per_word, (f % self.per_word) as u32 * self.bits)
+        let (word, shift) = self.place[f];
+        (usize::from(word), u32::from(shift))
     }
 }
 
@@ -203,7 +214,7 @@ struct Sweep<'a, D, const W: usize> {
     binomials: Binomials,
     /// `[N]`: states with N patients and their mass, not yet merged.
     levels: Vec<Vec<(Key<W>, f64)>>,
-    visited: usize,
+    generated: usize,
     /// The state being expanded, unpacked; `Tally::record` reads all
     /// [`MAX_DOSES`] entries, so doses past K stay 0.
     n: [u32; MAX_DOSES],
@@ -222,7 +233,7 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
             overdose: truth.overdose_mask(target),
             binomials: Binomials::new(&truth.p_dlt, max_per_dose),
             levels: vec![Vec::new(); shape.max_n + 1],
-            visited: 0,
+            generated: 0,
             n: [0; MAX_DOSES],
             x: [0; MAX_DOSES],
             tally: Tally::new(shape),
@@ -235,10 +246,6 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
         self.follow(self.design.start(), Key::EMPTY, 0, 1.0)?;
         for level in 0..self.levels.len() {
             let states = merged(std::mem::take(&mut self.levels[level]));
-            self.visited += states.len();
-            if self.visited > MAX_STATES {
-                return Err(ExactError::TooManyStates { limit: MAX_STATES });
-            }
             for (key, mass) in states {
                 key.unpack(&self.layout, &mut self.n, &mut self.x);
                 let k = self.layout.doses;
@@ -277,7 +284,8 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
                 if patients == 0 {
                     return Err(invalid("treats nobody, so the trial would never end"));
                 }
-                if self.n[dose] + patients > self.max_per_dose {
+                let at_dose = self.n[dose].checked_add(patients);
+                if at_dose.is_none_or(|n| n > self.max_per_dose) {
                     return Err(invalid("exceeds max_patients_per_dose"));
                 }
                 let next = level + patients as usize;
@@ -285,13 +293,16 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
                     return Err(invalid("exceeds max_sample_size"));
                 }
                 let outcomes = self.binomials.row(dose, patients);
-                for (dlts, &p) in (0u32..).zip(outcomes) {
-                    // Impossible outcomes (p = 0 or 1 at the dose) must not
-                    // appear as states, nor as values with zero mass.
-                    if p > 0.0 {
-                        let child = key.treated(&self.layout, dose, patients, dlts);
-                        self.levels[next].push((child, mass * p));
+                // Impossible outcomes (p = 0 or 1 at the dose) must not appear
+                // as states, nor as values with zero mass.
+                let possible = (0u32..).zip(outcomes).filter(|&(_, &p)| p > 0.0);
+                for (dlts, &p) in possible {
+                    self.generated += 1;
+                    if self.generated > MAX_STATES {
+                        return Err(ExactError::TooManyStates { limit: MAX_STATES });
                     }
+                    let child = key.treated(&self.layout, dose, patients, dlts);
+                    self.levels[next].push((child, mass * p));
                 }
             }
         }
@@ -343,7 +354,10 @@ mod tests {
     #[test]
     fn layout_packs_the_3_plus_3_tightly() {
         let l = Layout::new(10, 6).unwrap();
-        assert_eq!((l.bits, l.per_word, l.words), (3, 21, 1));
+        assert_eq!((l.bits, l.words, l.at(19)), (3, 1, (0, 57)));
+        // 21 fields of 3 bits fill a word; the 22nd starts the next.
+        let l = Layout::new(11, 6).unwrap();
+        assert_eq!((l.words, l.at(20), l.at(21)), (2, (0, 60), (1, 0)));
         assert_eq!(Layout::new(32, 16).unwrap().words, 6);
         assert!(matches!(
             Layout::new(32, 300),

@@ -133,32 +133,22 @@ impl Checker {
     }
 }
 
-/// The exact summary of a case's tally: every standard error 0.
-pub fn exact_oc(
-    tally: &dosesim::tally::Tally<f64>,
-    case: &Case,
+/// The summary of `tally` with the default true-MTD rule. For an exact tally,
+/// `trials = None` gives standard errors 0, while `Some(1)` summarises it as
+/// one trial (its total mass is 1), so that every standard error is
+/// sqrt(Var/1): the per-trial standard deviation, which is how the exact
+/// per-trial variances are read back.
+pub fn summarise<W: dosesim::tally::Weight>(
+    tally: &dosesim::tally::Tally<W>,
+    truth: &Truth,
+    target: f64,
+    trials: Option<u64>,
 ) -> dosesim::summary::OperatingCharacteristics {
     dosesim::summary::OperatingCharacteristics::from_tally(
         tally,
-        &case.truth,
-        case.target,
+        truth,
+        target,
         dosesim::truth::MtdRule::Highest,
-        None,
-    )
-}
-
-/// The exact tally summarised as if it were one trial (its total mass is 1):
-/// each standard error is then sqrt(Var/1), the per-trial standard deviation,
-/// which is how the exact per-trial variances are read back.
-pub fn exact_variances(
-    tally: &dosesim::tally::Tally<f64>,
-    case: &Case,
-) -> dosesim::summary::OperatingCharacteristics {
-    dosesim::summary::OperatingCharacteristics::from_tally(
-        tally,
-        &case.truth,
-        case.target,
-        dosesim::truth::MtdRule::Highest,
-        Some(1),
+        trials,
     )
 }
