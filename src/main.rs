@@ -103,15 +103,21 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 fn progress_bar(scenarios: &[Scenario], method: MethodChoice, quiet: bool) -> ProgressBar {
     // Exact results take milliseconds; count only what will be simulated.
     let simulated = matches!(method, MethodChoice::Mc | MethodChoice::Both);
-    let trials: u64 = if simulated { scenarios.iter().map(ScenarioRun::planned_trials).sum() } else { 0 };
+    let trials: u64 = if simulated {
+        scenarios.iter().map(ScenarioRun::planned_trials).sum()
+    } else {
+        0
+    };
     // A conservative guess at the engine's speed on two cores.
     const TRIALS_PER_SECOND: u64 = 20_000_000;
     if quiet || trials < TRIALS_PER_SECOND || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(trials);
-    let style = ProgressStyle::with_template("{spinner} {wide_bar} {percent:>3}% of {human_len} trials, {eta} left")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{spinner} {wide_bar} {percent:>3}% of {human_len} trials, {eta} left",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
