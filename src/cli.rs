@@ -33,10 +33,12 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate every truth × design of one or more scenario files.
     ///
-    /// Prints a table per scenario and writes summary.csv (one row per
-    /// scenario × truth × design), doses.csv (one row per dose) and
-    /// results.json (everything, with provenance) to the output directory.
-    /// Flags override the scenario files.
+    /// Prints a table per scenario and writes to the output directory:
+    /// summary.csv (one row per scenario × truth × design), doses.csv (one row
+    /// per dose), sample_size.csv (the distribution of N), results.json
+    /// (everything, with provenance), report.html (tables and charts on one
+    /// page) and, per truth, three charts as PNG and SVG. Flags override the
+    /// scenario files.
     Run(RunArgs),
 
     /// Exact operating characteristics of one curve, without a scenario file.
@@ -117,6 +119,11 @@ pub struct RunArgs {
     /// Carlo. The `method` column of every output says which was used.
     #[arg(long, value_enum, default_value_t = Method::Auto)]
     pub method: Method,
+
+    /// Write no charts and no report.html (for large sweeps: every truth gets
+    /// three charts, each as PNG and SVG).
+    #[arg(long)]
+    pub no_charts: bool,
 
     /// Do not print the tables.
     #[arg(long, short)]

@@ -2,6 +2,8 @@
 pub mod design;
 pub mod engine;
 pub mod exact;
+pub mod html;
+pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod run;

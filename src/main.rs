@@ -6,6 +6,7 @@ mod cli;
 use anyhow::Context;
 use clap::Parser;
 use cli::{Cli, Command, ExactArgs, RunArgs};
+use dosesim::plot::{self, PlotError};
 use dosesim::report::{self, ReportError};
 use dosesim::run::{MethodChoice, Overrides, RunError, ScenarioRun};
 use dosesim::scenario::{Scenario, ScenarioError, scenario_files};
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
                 c.is::<ScenarioError>()
                     || c.is::<ReportError>()
                     || matches!(c.downcast_ref::<RunError>(), Some(RunError::Exact { .. }))
+                    || matches!(c.downcast_ref::<PlotError>(), Some(PlotError::Write { .. }))
             });
             ExitCode::from(if bad_input { BAD_INPUT } else { INTERNAL })
         }
@@ -92,9 +94,30 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         runs.push(run);
     }
     progress.finish_and_clear();
-    let written = report::write_outputs(&args.out, &runs)?;
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("wrote {}", names.join(", "));
+    let html = if args.no_charts {
+        None
+    } else {
+        Some(dosesim::html::report_html(&runs)?)
+    };
+    let mut written = report::write_outputs(&args.out, &runs, html.as_deref())?;
+    if !args.no_charts {
+        for run in &runs {
+            written.extend(plot::write_charts(run, &args.out)?);
+        }
+    }
+    let charts = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png" || e == "svg"))
+        .count();
+    let files: Vec<String> = written
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e != "png" && e != "svg"))
+        .map(|p| p.display().to_string())
+        .collect();
+    eprintln!(
+        "wrote {} and {charts} charts (PNG and SVG)",
+        files.join(", ")
+    );
     Ok(())
 }
 

@@ -469,3 +469,43 @@ fn exact_without_a_file() {
         .code(2)
         .stderr(predicate::str::contains("--p: [1] = 1.5"));
 }
+
+/// Every run writes report.html and, per truth, three charts as PNG and SVG;
+/// `--no-charts` skips them.
+#[test]
+fn charts_and_report() {
+    let (dir, path) = scenario(SMALL);
+    let out = dir.path().join("out");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .arg("-q")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("steep") && html.contains("flat"));
+    for truth in ["steep", "flat"] {
+        for chart in ["selection", "patients", "sample-size"] {
+            let png = std::fs::read(out.join(format!("small__{truth}__{chart}.png"))).unwrap();
+            assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+            let svg =
+                std::fs::read_to_string(out.join(format!("small__{truth}__{chart}.svg"))).unwrap();
+            assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+        }
+    }
+    let bare = dir.path().join("bare");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "--no-charts", "--out"])
+        .arg(&bare)
+        .assert()
+        .success();
+    let files: Vec<_> = std::fs::read_dir(&bare)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+}

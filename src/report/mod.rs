@@ -58,9 +58,14 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir)
 }
 
-/// Writes [`OUTPUT_FILES`] for `runs` into `dir`, and `selfcheck.csv` when
-/// the runs hold self-checks; returns their paths.
-pub fn write_outputs(dir: &Path, runs: &[ScenarioRun]) -> Result<Vec<PathBuf>, ReportError> {
+/// Writes [`OUTPUT_FILES`] for `runs` into `dir`, `report.html` when given
+/// (see [`crate::html`]), and `selfcheck.csv` when the runs hold self-checks;
+/// returns their paths.
+pub fn write_outputs(
+    dir: &Path,
+    runs: &[ScenarioRun],
+    report_html: Option<&str>,
+) -> Result<Vec<PathBuf>, ReportError> {
     prepare_dir(dir)?;
     let mut contents = vec![
         ("summary.csv", summary_csv(runs)),
@@ -68,6 +73,9 @@ pub fn write_outputs(dir: &Path, runs: &[ScenarioRun]) -> Result<Vec<PathBuf>, R
         ("sample_size.csv", sample_size_csv(runs)),
         ("results.json", results_json(runs)),
     ];
+    if let Some(html) = report_html {
+        contents.push(("report.html", html.as_bytes().to_vec()));
+    }
     if runs.iter().any(|r| !r.checks.is_empty()) {
         contents.push(("selfcheck.csv", selfcheck_csv(runs)));
     }

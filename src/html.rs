@@ -1,0 +1,304 @@
+//! `report.html`: one self-contained page per run — a summary table per
+//! scenario, per-dose tables per truth, the charts inlined as SVG, and where
+//! every figure came from (dosesim version, method, trials, seed, designs).
+//!
+//! No JavaScript and no external files, so the page can be mailed, archived
+//! or printed as it is. Every text taken from a scenario file is escaped.
+
+use crate::plot::{self, PlotError, SvgChart};
+use crate::run::{PairResult, ScenarioRun};
+use crate::summary::{Estimate, Method};
+use crate::truth::MtdRule;
+use std::fmt::Write;
+
+/// The report for `runs`, as one HTML document.
+pub fn report_html(runs: &[ScenarioRun]) -> Result<String, PlotError> {
+    let mut out = String::new();
+    out.push_str(HEAD);
+    let version = env!("CARGO_PKG_VERSION");
+    let _ = writeln!(out, "<header>\n<h1>dosesim report</h1>");
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">dosesim {version} · {} scenario(s). Figures marked ± carry their Monte Carlo standard error; exact figures have none.</p>",
+        runs.len()
+    );
+    if runs.len() > 1 {
+        out.push_str("<nav><ol>\n");
+        for (i, run) in runs.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#s{i}\">{}</a></li>",
+                escape(&run.scenario.name)
+            );
+        }
+        out.push_str("</ol></nav>\n");
+    }
+    out.push_str("</header>\n<main>\n");
+    for (i, run) in runs.iter().enumerate() {
+        let charts = plot::chart_svgs(run)?;
+        scenario_section(&mut out, i, run, &charts);
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(out)
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const HEAD: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>dosesim report</title>
+<style>
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1e1e1e; background: #fff; margin: 2em auto; max-width: 1100px; padding: 0 1em; line-height: 1.4; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.35em; border-bottom: 2px solid #1e1e1e; padding-bottom: 0.2em; margin-top: 2em; }
+h3 { font-size: 1.1em; margin-top: 1.6em; }
+.meta, .note { color: #464646; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.85em; }
+th, td { border: 1px solid #b4b4b4; padding: 0.25em 0.55em; vertical-align: top; }
+th { background: #eef2f7; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.over td { background: #f6e2de; }
+dl.provenance { display: grid; grid-template-columns: max-content auto; gap: 0.15em 1em; font-size: 0.9em; }
+dl.provenance dt { font-weight: bold; }
+dl.provenance dd { margin: 0; }
+figure { margin: 1em 0 1.5em; }
+figure svg { width: 100%; height: auto; max-width: 1000px; display: block; }
+pre { font-size: 0.8em; background: #f6f6f6; padding: 0.5em; overflow-x: auto; white-space: pre-wrap; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  nav { display: none; }
+  section.scenario { break-before: page; }
+  section.scenario:first-of-type { break-before: auto; }
+  figure, table, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  thead { display: table-header-group; }
+  th, tr.over td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</style>
+</head>
+<body>
+"#;
+
+/// Decimals that show a standard error to two significant digits.
+fn decimals_for(se: f64) -> usize {
+    ((-se.log10()).ceil() + 1.0).clamp(1.0, 8.0) as usize
+}
+
+/// `value ± se` (Monte Carlo) or `value` (exact, or se = 0), with at least
+/// `decimals` decimals.
+fn est(e: &Estimate, decimals: usize) -> String {
+    if e.se > 0.0 && e.se.is_finite() {
+        let d = decimals_for(e.se).max(decimals);
+        format!("{:.d$} ± {:.d$}", e.value, e.se)
+    } else {
+        format!("{:.decimals$}", e.value)
+    }
+}
+
+fn cell(s: &str) -> String {
+    format!("<td class=\"num\">{s}</td>")
+}
+
+fn method_name(r: &PairResult) -> &'static str {
+    match r.oc.method {
+        Method::Mc => "Monte Carlo",
+        Method::Exact => "exact",
+    }
+}
+
+fn scenario_section(out: &mut String, i: usize, run: &ScenarioRun, charts: &[SvgChart]) {
+    let s = &run.scenario;
+    let _ = writeln!(
+        out,
+        "<section class=\"scenario\" id=\"s{i}\">\n<h2>{}</h2>",
+        escape(&s.name)
+    );
+    if let Some(d) = &s.description {
+        let _ = writeln!(out, "<p>{}</p>", escape(d.trim()));
+    }
+    provenance(out, run);
+    summary_table(out, run);
+    for (t, truth) in s.truths.iter().enumerate() {
+        let p: Vec<String> = truth.p_dlt.iter().map(|p| p.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "<h3 id=\"s{i}-t{t}\">Truth “{}”: P(DLT) = {}</h3>",
+            escape(&truth.name),
+            escape(&p.join(", "))
+        );
+        dose_table(out, run, t);
+        for chart in charts.iter().filter(|c| c.truth == t) {
+            // The chart draws its own title; its <title> element names it
+            // for screen readers.
+            let _ = writeln!(out, "<figure>\n{}\n</figure>", chart.svg.trim());
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn provenance(out: &mut String, run: &ScenarioRun) {
+    let s = &run.scenario;
+    let exact = run.results.iter().any(|r| r.oc.method == Method::Exact);
+    let mc = run.results.iter().any(|r| r.oc.method == Method::Mc);
+    let (method, mc_only) = match (exact, mc) {
+        (true, true) => (
+            "exact and Monte Carlo (see the method columns)",
+            " (Monte Carlo only)",
+        ),
+        (true, false) => ("exact: every trial path enumerated", " (not used: exact)"),
+        _ => ("Monte Carlo", ""),
+    };
+    let rule = match s.true_mtd {
+        MtdRule::Highest => "highest dose with true P(DLT) ≤ target",
+        MtdRule::Closest => "dose with true P(DLT) closest to target",
+    };
+    let doses: Vec<String> = s
+        .doses
+        .iter()
+        .enumerate()
+        .map(|(d, l)| format!("{} = {}", d + 1, escape(l)))
+        .collect();
+    let rows = [
+        ("dosesim", env!("CARGO_PKG_VERSION").to_string()),
+        ("scenario file", escape(&s.source.display().to_string())),
+        ("method", method.to_string()),
+        ("trials", plot::group_digits(s.simulation.trials) + mc_only),
+        ("seed", s.simulation.seed.to_string() + mc_only),
+        ("target P(DLT)", s.target.to_string()),
+        ("true MTD", rule.to_string()),
+        ("doses", doses.join("; ")),
+    ];
+    out.push_str("<dl class=\"provenance\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
+    }
+    out.push_str("</dl>\n");
+
+    out.push_str("<table class=\"designs\">\n<thead><tr><th>design</th><th>kind</th><th>preset</th><th>de-escalation</th><th>top dose needs a+b</th><th>start dose</th><th>a</th><th>b</th><th>c</th><th>d</th><th>e</th></tr></thead>\n<tbody>\n");
+    for spec in &s.designs {
+        let p = &spec.params;
+        let preset = spec.preset.map_or(String::new(), |p| p.to_string());
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{preset}</td><td>{}</td><td>{}</td>{}{}{}{}{}{}</tr>",
+            escape(&spec.name),
+            escape(spec.kind),
+            yes_no(p.deescalation),
+            yes_no(p.top_dose_needs_six),
+            cell(&p.start_dose.to_string()),
+            cell(&p.a.to_string()),
+            cell(&p.b.to_string()),
+            cell(&p.c.to_string()),
+            cell(&p.d.to_string()),
+            cell(&p.e.to_string()),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// One row per truth × design (× method, when both were run).
+fn summary_table(out: &mut String, run: &ScenarioRun) {
+    let s = &run.scenario;
+    out.push_str("<h3>Summary</h3>\n<table class=\"summary\">\n<thead><tr><th>truth</th><th>design</th><th>method</th><th>true MTD</th><th>PCS</th><th>P(no MTD)</th><th>P(select dose &gt; target)</th><th>E[N]</th><th>E[DLT]</th><th>E[N at doses &gt; target]</th></tr></thead>\n<tbody>\n");
+    for r in &run.results {
+        let oc = &r.oc;
+        let true_mtd = oc
+            .true_mtd
+            .and_then(|d| s.doses.get(d - 1))
+            .map_or("none".to_string(), |l| escape(l));
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{true_mtd}</td>{}{}{}{}{}{}</tr>",
+            escape(&s.truths[r.truth].name),
+            escape(&s.designs[r.design].name),
+            method_name(r),
+            cell(&est(&oc.pcs, 3)),
+            cell(&est(&oc.p_none, 3)),
+            cell(&est(&oc.p_select_overdose, 3)),
+            cell(&est(&oc.mean_n, 2)),
+            cell(&est(&oc.mean_dlt, 2)),
+            cell(&est(&oc.mean_n_overdose, 2)),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n<p class=\"note\">PCS: probability of selecting the true MTD (“no MTD” is correct when no dose qualifies). N: patients in the trial.</p>\n");
+}
+
+/// One row per design (× method) × dose; doses above target shaded.
+fn dose_table(out: &mut String, run: &ScenarioRun, t: usize) {
+    let s = &run.scenario;
+    out.push_str("<table class=\"doses\">\n<thead><tr><th>design</th><th>method</th><th>dose</th><th>label</th><th>true P(DLT)</th><th>above target</th><th>P(selected as MTD)</th><th>E[n]</th><th>E[DLT]</th><th>P(treated)</th></tr></thead>\n<tbody>\n");
+    for r in run.results.iter().filter(|r| r.truth == t) {
+        for d in &r.oc.doses {
+            let label = s.doses.get(d.dose - 1).map_or("", String::as_str);
+            let _ = writeln!(
+                out,
+                "<tr{}><td>{}</td><td>{}</td>{}<td>{}</td>{}<td>{}</td>{}{}{}{}</tr>",
+                if d.overdose { " class=\"over\"" } else { "" },
+                escape(&s.designs[r.design].name),
+                method_name(r),
+                cell(&d.dose.to_string()),
+                escape(label),
+                cell(&d.p_true.to_string()),
+                if d.overdose { "yes" } else { "" },
+                cell(&est(&d.p_select, 3)),
+                cell(&est(&d.mean_n, 2)),
+                cell(&est(&d.mean_dlt, 2)),
+                cell(&est(&d.p_treated, 3)),
+            );
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn standard_errors_get_two_significant_digits() {
+        let e = Estimate {
+            value: 0.385123,
+            se: 0.00048,
+        };
+        assert_eq!(est(&e, 3), "0.38512 ± 0.00048");
+        let e = Estimate {
+            value: 11.8,
+            se: 0.0,
+        };
+        assert_eq!(est(&e, 2), "11.80");
+        let e = Estimate {
+            value: 0.4,
+            se: 0.0048,
+        };
+        assert_eq!(est(&e, 3), "0.4000 ± 0.0048");
+    }
+}
