@@ -9,7 +9,7 @@
 
 use crate::design::{AbDesign, AbParams, DesignError, Preset};
 use crate::engine::MAX_TRIALS;
-use crate::truth::{MtdRule, Truth, TruthError};
+use crate::truth::{Event, MtdRule, Truth, TruthError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -124,7 +124,9 @@ struct RawScenario {
 #[serde(deny_unknown_fields)]
 struct RawTruth {
     name: Option<String>,
-    p_dlt: Vec<f64>,
+    p_dlt: Option<Vec<f64>>,
+    /// A toxicity profile instead of `p_dlt`: event name → P(event) per dose.
+    events: Option<std::collections::BTreeMap<String, Vec<f64>>>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +304,25 @@ impl Validator<'_> {
         })
     }
 
+    /// `truth[i].p_dlt[j]` or `truth[i].events.rash[j]` and what is wrong there.
+    fn truth_error(&self, i: usize, e: TruthError) -> ScenarioError {
+        let (field, e) = match e {
+            TruthError::Event { event, problem } => {
+                (format!("truth[{i}].events.{event}"), *problem)
+            }
+            TruthError::EventLengths { ref event, .. } => (format!("truth[{i}].events.{event}"), e),
+            TruthError::NoEvents => (format!("truth[{i}].events"), e),
+            other => (format!("truth[{i}].p_dlt"), other),
+        };
+        match e {
+            TruthError::NotAProbability { index, value } => self.invalid(
+                format!("{field}[{index}]"),
+                format!("= {value}: expected a probability in [0, 1]"),
+            ),
+            other => self.invalid(field, other.to_string()),
+        }
+    }
+
     fn truths(&self, raw: Vec<RawTruth>) -> Result<Vec<Truth>, ScenarioError> {
         if raw.is_empty() {
             return Err(self.invalid(
@@ -318,21 +339,29 @@ impl Validator<'_> {
         let mut truths: Vec<Truth> = Vec::with_capacity(raw.len());
         for (i, t) in raw.into_iter().enumerate() {
             let name = t.name.unwrap_or_else(|| format!("truth {}", i + 1));
-            let truth = Truth::new(name, t.p_dlt).map_err(|e| {
-                let field = match &e {
-                    TruthError::NotAProbability { index, .. } => {
-                        format!("truth[{i}].p_dlt[{index}]")
-                    }
-                    _ => format!("truth[{i}].p_dlt"),
-                };
-                let problem = match e {
-                    TruthError::NotAProbability { value, .. } => {
-                        format!("= {value}: expected a probability in [0, 1]")
-                    }
-                    other => other.to_string(),
-                };
-                self.invalid(field, problem)
-            })?;
+            let truth = match (t.p_dlt, t.events) {
+                (Some(p), None) => Truth::new(name, p),
+                (None, Some(events)) => {
+                    let events = events
+                        .into_iter()
+                        .map(|(name, p)| Event { name, p })
+                        .collect();
+                    Truth::from_events(name, events)
+                }
+                (Some(_), Some(_)) => {
+                    return Err(self.invalid(
+                        format!("truth[{i}]"),
+                        "has both p_dlt and events: give one of them",
+                    ));
+                }
+                (None, None) => {
+                    return Err(self.invalid(
+                        format!("truth[{i}]"),
+                        "has neither p_dlt nor events: expected p_dlt = [...] or [truth.events]",
+                    ));
+                }
+            }
+            .map_err(|e| self.truth_error(i, e))?;
             if let Some(first) = truths.first() {
                 if truth.num_doses() != first.num_doses() {
                     return Err(self.invalid(
@@ -689,6 +718,42 @@ seed = 2026
             (
                 &format!("[[truth]]\np_dlt = [{}]\n", vec!["0.1"; 33].join(",")),
                 "at most 32 are supported",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = problem(text);
+            assert!(
+                got.contains(want),
+                "{text:?}\n  got:  {got}\n  want: {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn truths_from_toxicity_profiles() {
+        let s = parse("[[truth]]\n[truth.events]\nrash = [0.1, 0.5]\ncpk = [0.2, 0.0]\n").unwrap();
+        assert!((s.truths[0].p_dlt[0] - 0.28).abs() < 1e-12);
+        assert_eq!(s.truths[0].events.len(), 2);
+        let cases = [
+            (
+                "[[truth]]\n[truth.events]\nrash = [0.1, 1.5]\n",
+                "truth[0].events.rash[1]: = 1.5: expected a probability",
+            ),
+            (
+                "[[truth]]\n[truth.events]\nrash = [0.1]\ncpk = [0.1, 0.2]\n",
+                "truth[0].events.rash: event \"rash\" has 1 doses but \"cpk\" has 2",
+            ),
+            (
+                "[[truth]]\np_dlt = [0.1]\n[truth.events]\nrash = [0.1]\n",
+                "truth[0]: has both p_dlt and events",
+            ),
+            (
+                "[[truth]]\nname = \"x\"\n",
+                "truth[0]: has neither p_dlt nor events",
+            ),
+            (
+                "[[truth]]\n[truth.events]\n",
+                "truth[0].events: has no events",
             ),
         ];
         for (text, want) in cases {

@@ -26,6 +26,18 @@ pub enum MtdRule {
 pub struct Truth {
     pub name: String,
     pub p_dlt: Vec<f64>,
+    /// When the curve was built from a toxicity profile: the DLT-qualifying
+    /// events it combines (empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+}
+
+/// One DLT-qualifying event (say grade ≥ 3 rash) and its probability per dose
+/// within the DLT window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub name: String,
+    pub p: Vec<f64>,
 }
 
 /// Why a curve was rejected; `index` is 0-based.
@@ -38,6 +50,24 @@ pub enum TruthError {
     TooManyDoses(usize),
     #[error("[{index}] = {value}: expected a probability in [0, 1]")]
     NotAProbability { index: usize, value: f64 },
+    /// An event of a toxicity profile is itself not a valid curve.
+    #[error("event {event:?}: {problem}")]
+    Event {
+        event: String,
+        #[source]
+        problem: Box<TruthError>,
+    },
+    #[error(
+        "event {event:?} has {len} doses but {first:?} has {expected}: every event must cover the same doses"
+    )]
+    EventLengths {
+        event: String,
+        len: usize,
+        first: String,
+        expected: usize,
+    },
+    #[error("has no events: expected at least one")]
+    NoEvents,
 }
 
 impl Truth {
@@ -58,7 +88,35 @@ impl Truth {
         Ok(Truth {
             name: name.into(),
             p_dlt,
+            events: Vec::new(),
         })
+    }
+
+    /// A truth from a toxicity profile: a patient has a DLT when at least one
+    /// of the events occurs, the events being independent, so
+    /// p_dlt = 1 − Π (1 − p_event) at each dose.
+    pub fn from_events(name: impl Into<String>, events: Vec<Event>) -> Result<Self, TruthError> {
+        let first = events.first().ok_or(TruthError::NoEvents)?;
+        for e in &events {
+            Truth::new("", e.p.clone()).map_err(|problem| TruthError::Event {
+                event: e.name.clone(),
+                problem: Box::new(problem),
+            })?;
+            if e.p.len() != first.p.len() {
+                return Err(TruthError::EventLengths {
+                    event: e.name.clone(),
+                    len: e.p.len(),
+                    first: first.name.clone(),
+                    expected: first.p.len(),
+                });
+            }
+        }
+        let p_dlt = (0..first.p.len())
+            .map(|d| 1.0 - events.iter().map(|e| 1.0 - e.p[d]).product::<f64>())
+            .collect();
+        let mut truth = Truth::new(name, p_dlt)?;
+        truth.events = events;
+        Ok(truth)
     }
 
     pub fn num_doses(&self) -> usize {
@@ -109,6 +167,32 @@ mod tests {
             Truth::new("t", vec![0.1; 33]),
             Err(TruthError::TooManyDoses(33))
         );
+    }
+
+    #[test]
+    fn events_combine_as_independent_causes() {
+        let event = |name: &str, p: &[f64]| Event {
+            name: name.into(),
+            p: p.to_vec(),
+        };
+        let t = Truth::from_events(
+            "t",
+            vec![event("rash", &[0.1, 0.5]), event("cpk", &[0.2, 0.0])],
+        )
+        .unwrap();
+        assert!((t.p_dlt[0] - (1.0 - 0.9 * 0.8)).abs() < 1e-15);
+        assert_eq!(t.p_dlt[1], 0.5);
+        assert_eq!(t.events.len(), 2);
+        assert!(matches!(
+            Truth::from_events("t", vec![event("rash", &[0.1]), event("cpk", &[0.2, 0.1])]),
+            Err(TruthError::EventLengths { .. })
+        ));
+        let err = Truth::from_events("t", vec![event("rash", &[1.2])]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "event \"rash\": [0] = 1.2: expected a probability in [0, 1]"
+        );
+        assert_eq!(Truth::from_events("t", vec![]), Err(TruthError::NoEvents));
     }
 
     #[test]

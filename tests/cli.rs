@@ -509,3 +509,28 @@ fn charts_and_report() {
         .collect();
     assert_eq!(files.len(), 4, "{files:?}");
 }
+
+/// A truth from a toxicity profile is reported with its events.
+#[test]
+fn toxicity_profiles_are_reported() {
+    let out = TempDir::new().unwrap();
+    dosesim()
+        .arg("run")
+        .arg(repo(
+            "scenarios/defactinib_avutometinib_toxicity_profile.toml",
+        ))
+        .args(["--no-charts", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("p(DLT) = 1 − Π(1 − p_event)"));
+    let events = std::fs::read_to_string(out.path().join("events.csv")).unwrap();
+    assert!(events.starts_with("scenario,truth,dose,label,event,p_event,p_dlt,share\n"));
+    assert_eq!(
+        events.lines().count(),
+        1 + 2 * 5 * 4,
+        "truths × events × doses"
+    );
+    let json = std::fs::read_to_string(out.path().join("results.json")).unwrap();
+    assert!(json.contains("\"grade 3 rash\""));
+}

@@ -231,3 +231,39 @@ pub fn selfcheck_csv(runs: &[ScenarioRun]) -> Vec<u8> {
     });
     write(CHECK_COLUMNS, rows)
 }
+
+/// Columns of `events.csv`.
+pub const EVENT_COLUMNS: &[&str] = &[
+    "scenario", "truth", "dose", "label", "event", "p_event", "p_dlt", "share",
+];
+
+/// Truths built from toxicity profiles: each event's probability per dose,
+/// the p_dlt they combine into, and the event's share of DLTs,
+/// P(event | DLT) = p_event / p_dlt (an event always makes a DLT).
+pub fn events_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        let s = &run.scenario;
+        s.truths.iter().flat_map(move |t| {
+            t.events.iter().flat_map(move |e| {
+                e.p.iter().enumerate().map(move |(d, &p)| {
+                    let share = if t.p_dlt[d] > 0.0 {
+                        p / t.p_dlt[d]
+                    } else {
+                        0.0
+                    };
+                    vec![
+                        s.name.clone(),
+                        t.name.clone(),
+                        (d + 1).to_string(),
+                        s.doses[d].clone(),
+                        e.name.clone(),
+                        p.to_string(),
+                        t.p_dlt[d].to_string(),
+                        share.to_string(),
+                    ]
+                })
+            })
+        })
+    });
+    write(EVENT_COLUMNS, rows)
+}

@@ -8,7 +8,7 @@ mod csv;
 mod json;
 mod table;
 
-pub use self::csv::{doses_csv, sample_size_csv, selfcheck_csv, summary_csv};
+pub use self::csv::{doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv};
 pub use self::json::results_json;
 pub use self::table::table;
 
@@ -59,8 +59,8 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 }
 
 /// Writes [`OUTPUT_FILES`] for `runs` into `dir`, `report.html` when given
-/// (see [`crate::html`]), and `selfcheck.csv` when the runs hold self-checks;
-/// returns their paths.
+/// (see [`crate::html`]), `selfcheck.csv` when the runs hold self-checks and
+/// `events.csv` when a truth comes from a toxicity profile; returns the paths.
 pub fn write_outputs(
     dir: &Path,
     runs: &[ScenarioRun],
@@ -78,6 +78,12 @@ pub fn write_outputs(
     }
     if runs.iter().any(|r| !r.checks.is_empty()) {
         contents.push(("selfcheck.csv", selfcheck_csv(runs)));
+    }
+    if runs
+        .iter()
+        .any(|r| r.scenario.truths.iter().any(|t| !t.events.is_empty()))
+    {
+        contents.push(("events.csv", events_csv(runs)));
     }
     // Every file is complete in a temporary before the first rename.
     let mut staged = Vec::new();

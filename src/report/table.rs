@@ -31,6 +31,12 @@ fn render(rows: &[Vec<String>], out: &mut String) {
     }
 }
 
+/// A probability as people read it: at most 4 decimals, no trailing zeros.
+fn short(p: f64) -> String {
+    let s = format!("{p:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 fn percent(p: f64) -> String {
     format!("{:.1}", 100.0 * p)
 }
@@ -75,7 +81,7 @@ pub fn table(run: &ScenarioRun) -> String {
         let Some(first) = results.first() else {
             continue;
         };
-        let p: Vec<String> = truth.p_dlt.iter().map(|p| p.to_string()).collect();
+        let p: Vec<String> = truth.p_dlt.iter().map(|&p| short(p)).collect();
         let true_mtd = first
             .oc
             .true_mtd
@@ -88,13 +94,21 @@ pub fn table(run: &ScenarioRun) -> String {
             truth.name,
             p.join(", ")
         );
+        if !truth.events.is_empty() {
+            let names: Vec<&str> = truth.events.iter().map(|e| e.name.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "  p(DLT) = 1 − Π(1 − p_event) over independent events: {}",
+                names.join(", ")
+            );
+        }
 
         let mut rows = vec![];
         let mut header = vec!["% selected as MTD".to_string(), "none".to_string()];
         header.extend(s.doses.iter().cloned());
         rows.push(header);
         let mut p_true = vec!["  true p(DLT)".to_string(), String::new()];
-        p_true.extend(truth.p_dlt.iter().map(|p| p.to_string()));
+        p_true.extend(truth.p_dlt.iter().map(|&p| short(p)));
         rows.push(p_true);
         for r in &results {
             let mut row = vec![row_name(r), percent(r.oc.p_none.value)];
