@@ -1,14 +1,15 @@
-//! Time of the exact engine plus the summary, preset korn, on a smooth
-//! increasing curve of K = 5, 10 and 15 doses.
+//! Time of the exact engines plus the summary, preset korn, on a smooth
+//! increasing curve: the generic engine at K = 5 and 10 doses, the A+B engine
+//! `exact_ab` at K = 5, 10, 20 and 30, with the summary and without.
 //!
-//! `cargo bench --bench exact`. The exact engine visits every distinct trial
+//! `cargo bench --bench exact`. The generic engine visits every distinct trial
 //! state, and for the 3+3 korn their number grows about 2.2-fold per dose
-//! (see `dosesim::exact`): K = 20 is past `MAX_STATES` and returns an error,
-//! so 15 is the largest size timed here.
+//! (see `dosesim::exact`): K = 20 is past `MAX_STATES` and returns an error.
+//! `exact_ab` is polynomial in K (see `dosesim::exact::exact_ab`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dosesim::design::{AbDesign, AbParams, Preset};
-use dosesim::exact::exact;
+use dosesim::exact::{exact, exact_ab};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::{MtdRule, Truth};
 use std::hint::black_box;
@@ -31,12 +32,9 @@ fn smooth_curve(k: usize) -> Vec<f64> {
 
 fn exact_korn(c: &mut Criterion) {
     let mut group = c.benchmark_group("exact_korn");
-    for k in [5, 10, 15] {
+    for k in [5, 10] {
         let truth = Truth::new("smooth", smooth_curve(k)).unwrap();
         let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap();
-        if k >= 15 {
-            group.sample_size(10);
-        }
         group.bench_function(format!("k={k}"), |b| {
             b.iter(|| {
                 let tally = exact(&design, &truth, 0.3).unwrap();
@@ -53,5 +51,39 @@ fn exact_korn(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, exact_korn);
+fn exact_ab_korn(c: &mut Criterion) {
+    let mut group = c.benchmark_group("exact_ab_korn");
+    for k in [5, 10, 20, 30] {
+        let truth = Truth::new("smooth", smooth_curve(k)).unwrap();
+        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap();
+        group.bench_function(format!("k={k}"), |b| {
+            b.iter(|| {
+                let tally = exact_ab(&design, &truth, 0.3).unwrap();
+                black_box(OperatingCharacteristics::from_tally(
+                    &tally,
+                    &truth,
+                    0.3,
+                    MtdRule::Highest,
+                    None,
+                ))
+            })
+        });
+    }
+    group.finish();
+}
+
+/// `exact_ab` alone, without the summary.
+fn exact_ab_korn_engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("exact_ab_korn_engine_only");
+    for k in [5, 10, 20, 30] {
+        let truth = Truth::new("smooth", smooth_curve(k)).unwrap();
+        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap();
+        group.bench_function(format!("k={k}"), |b| {
+            b.iter(|| black_box(exact_ab(&design, &truth, 0.3).unwrap()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, exact_korn, exact_ab_korn, exact_ab_korn_engine);
 criterion_main!(benches);

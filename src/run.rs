@@ -157,7 +157,7 @@ impl ScenarioRun {
                 };
                 let exact = match method {
                     MethodChoice::Mc => None,
-                    _ => match crate::exact::exact(&design, truth, scenario.target) {
+                    _ => match crate::exact::exact_ab(&design, truth, scenario.target) {
                         Ok(tally) => Some(summarise(&scenario, t, &tally, None)),
                         Err(_) if method == MethodChoice::Auto => None,
                         Err(source) => {

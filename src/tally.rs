@@ -182,6 +182,65 @@ impl<W: Weight> Tally<W> {
             .enumerate()
             .filter(|(_, w)| *w != W::default())
     }
+
+    // Cell by cell, for engines that compute the tables' marginals directly
+    // (`crate::exact::exact_ab`) rather than record trials one at a time. Each
+    // adds `w` to one cell; the caller keeps the tables consistent with each
+    // other and with `total`. An index outside the shape panics.
+
+    /// Adds `w` to the total weight.
+    pub fn add_total(&mut self, w: W) {
+        self.total += w;
+    }
+
+    /// Adds `w` to "no MTD" (`dose = None`) or to selecting `dose`.
+    pub fn add_selected(&mut self, dose: Option<usize>, w: W) {
+        self.select[dose.map_or(0, |d| d + 1)] += w;
+    }
+
+    /// Adds `w` to the cell (total DLTs `dlts`, sample size `n`).
+    #[inline]
+    pub fn add_dlts_and_n(&mut self, dlts: usize, n: usize, w: W) {
+        let width = self.shape.width();
+        assert!(dlts < width && n < width, "({dlts}, {n}) outside the tally");
+        self.dlt_by_n[dlts * width + n] += w;
+    }
+
+    /// Adds `w` to the cell (patients at over-dosing doses `n_over`, sample
+    /// size `n`).
+    #[inline]
+    pub fn add_overdosed_and_n(&mut self, n_over: usize, n: usize, w: W) {
+        let width = self.shape.width();
+        assert!(
+            n_over < width && n < width,
+            "({n_over}, {n}) outside the tally"
+        );
+        self.over_by_n[n_over * width + n] += w;
+    }
+
+    /// Adds `w` to the cell (`n_dose` patients at `dose`, sample size `n`);
+    /// `n_dose ≥ 1`, as only trials that treated the dose are listed.
+    #[inline]
+    pub fn add_dose_n_and_n(&mut self, dose: usize, n_dose: usize, n: usize, w: W) {
+        let width = self.shape.width();
+        let per_dose = self.shape.max_per_dose + 1;
+        assert!(
+            dose < self.shape.num_doses && (1..per_dose).contains(&n_dose) && n < width,
+            "dose {dose}: ({n_dose}, {n}) outside the tally"
+        );
+        self.dose_n_by_n[(dose * per_dose + n_dose) * width + n] += w;
+    }
+
+    /// Adds `w` to `dlts` DLTs at `dose`, among trials that treated it.
+    #[inline]
+    pub fn add_dose_dlts(&mut self, dose: usize, dlts: usize, w: W) {
+        let per_dose = self.shape.max_per_dose + 1;
+        assert!(
+            dose < self.shape.num_doses && dlts < per_dose,
+            "dose {dose}: {dlts} DLTs outside the tally"
+        );
+        self.dose_x[dose * per_dose + dlts] += w;
+    }
 }
 
 /// The doses whose bits are set in `mask`, lowest first.

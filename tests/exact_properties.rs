@@ -2,6 +2,9 @@
 //! (Lin & Shih 2001): the state-merging sweep gives the same tally as listing
 //! every trial path one by one, its selection probabilities sum to 1, and the
 //! Monte Carlo engine's generic path lands within 4.5 standard errors of it.
+//! The polynomial A+B engine `exact_ab` gives the generic engine's tally cell
+//! by cell, and at 32 doses, where the generic engine cannot go, its tally is
+//! a probability distribution that the Monte Carlo engine agrees with.
 //!
 //! Cases come from a fixed seed so CI is reproducible (a Monte Carlo check at
 //! 4.5 SE still fails about once in 10^5 comparisons); set PROPTEST_RNG_SEED
@@ -11,8 +14,8 @@ mod common;
 
 use common::{Checker, summarise};
 use dosesim::design::{AbDesign, AbParams, Decision, Design, Observed, Preset};
-use dosesim::engine::{McSettings, binomial_pmf, shape_of, simulate};
-use dosesim::exact::exact;
+use dosesim::engine::{McSettings, binomial_pmf, shape_of, simulate, simulate_ab};
+use dosesim::exact::{exact, exact_ab};
 use dosesim::tally::{Tally, TrialEnd};
 use dosesim::truth::{MAX_DOSES, Truth};
 use proptest::prelude::*;
@@ -212,5 +215,199 @@ proptest! {
         c.close("mean_n", mc.mean_n.value, oc.mean_n.value, tol(oc.sd_n));
         c.close("mean_dlt", mc.mean_dlt.value, oc.mean_dlt.value, tol(oc.sd_dlt));
         prop_assert!(c.misses.is_empty(), "{:?} on {:?}: {:?}", design.params(), truth.p_dlt, c.misses);
+    }
+}
+
+/// `got` and `want` agree in every cell (a cell one of them lacks is 0).
+fn same_cells(got: &Tally<f64>, want: &Tally<f64>, tol: f64) -> Result<(), String> {
+    if (got.total() - want.total()).abs() > tol {
+        return Err(format!("total {} vs {}", got.total(), want.total()));
+    }
+    let (got, want) = (cells(got), cells(want));
+    for cell in got.keys().chain(want.keys()) {
+        let (g, w) = (got.get(cell).copied(), want.get(cell).copied());
+        let diff = (g.unwrap_or(0.0) - w.unwrap_or(0.0)).abs();
+        // Written so that NaN fails.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        if !(diff <= tol) {
+            return Err(format!("{cell:?}: {g:?} vs {w:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every table of an exact tally holds each trial once: each sums to the
+/// total mass, and per dose both tables sum to P(treated).
+fn consistent(t: &Tally<f64>, tol: f64) -> Result<(), String> {
+    let k = t.shape().num_doses;
+    let total = t.total();
+    let selected: f64 = t.selected(None) + (0..k).map(|d| t.selected(Some(d))).sum::<f64>();
+    let dlts: f64 = t.dlts_and_n().map(|(.., w)| w).sum();
+    let over: f64 = t.overdosed_and_n().map(|(.., w)| w).sum();
+    for (what, sum) in [
+        ("total", total),
+        ("selection", selected),
+        ("dlts", dlts),
+        ("over", over),
+    ] {
+        if (sum - 1.0).abs() > tol {
+            return Err(format!("{what} sums to {sum}"));
+        }
+    }
+    for d in 0..k {
+        let treated: f64 = t.dose_n_and_n(d).map(|(.., w)| w).sum();
+        let by_dlts: f64 = t.dose_dlts(d).map(|(_, w)| w).sum();
+        if (treated - by_dlts).abs() > tol || treated > 1.0 + tol {
+            return Err(format!("dose {d}: treated {treated}, by DLTs {by_dlts}"));
+        }
+    }
+    Ok(())
+}
+
+/// A curve of 32 doses: random probabilities, some exactly 0 or 1.
+fn long_scenario() -> impl Strategy<Value = (Truth, AbDesign)> {
+    (prop::collection::vec(probability(), 32), params(32)).prop_map(|(p, params)| {
+        (
+            Truth::new("long", p).unwrap(),
+            AbDesign::new(params, 32).unwrap(),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn the_a_plus_b_engine_gives_the_generic_tally(
+        (truth, design) in scenario(7),
+        target in 0.1..0.5f64,
+    ) {
+        let fast = exact_ab(&design, &truth, target).unwrap();
+        let generic = exact(&design, &truth, target).unwrap();
+        prop_assert_eq!(fast.shape(), generic.shape());
+        // The generic engine adds up to millions of path masses into one cell
+        // (its total, the selection of a dose most trials reach), and its
+        // rounding can pass 1e-12 there (2e-12 seen at K = 7); how far its
+        // total is from 1 measures it and is allowed on top. `exact_ab` does
+        // a few thousand operations, and its own total is held to 1e-12.
+        let tol = 1e-12 + 2.0 * (generic.total() - 1.0).abs();
+        if let Err(miss) = consistent(&fast, 1e-12).and_then(|()| same_cells(&fast, &generic, tol)) {
+            prop_assert!(false, "{:?} on {:?}: {}", design.params(), truth.p_dlt, miss);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    #[test]
+    fn thirty_two_doses_give_a_distribution_the_monte_carlo_engine_agrees_with(
+        (truth, design) in long_scenario(),
+        target in 0.1..0.5f64,
+        seed in any::<u64>(),
+    ) {
+        let tally = exact_ab(&design, &truth, target).unwrap();
+        if let Err(miss) = consistent(&tally, 1e-9) {
+            prop_assert!(false, "{:?} on {:?}: {}", design.params(), truth.p_dlt, miss);
+        }
+        let oc = summarise(&tally, &truth, target, None);
+        let settings = McSettings { trials: TRIALS, seed };
+        let mc = simulate_ab(&design, &truth, target, settings, &|_| {});
+        let mc = summarise(&mc, &truth, target, Some(TRIALS));
+        let r = TRIALS as f64;
+        let tol = |sd: f64| Z * sd / r.sqrt() + 1.5 / r;
+        let tol_p = |p: f64| tol((p * (1.0 - p)).max(0.0).sqrt());
+        let mut c = Checker::default();
+        for (exact_dose, mc_dose) in oc.doses.iter().zip(&mc.doses) {
+            let d = exact_dose.dose;
+            let p = exact_dose.p_select.value;
+            c.close(format!("p_select[{d}]"), mc_dose.p_select.value, p, tol_p(p));
+            let p = exact_dose.p_treated.value;
+            c.close(format!("p_treated[{d}]"), mc_dose.p_treated.value, p, tol_p(p));
+        }
+        c.close("p_none", mc.p_none.value, oc.p_none.value, tol_p(oc.p_none.value));
+        c.close("mean_n", mc.mean_n.value, oc.mean_n.value, tol(oc.sd_n));
+        c.close("mean_dlt", mc.mean_dlt.value, oc.mean_dlt.value, tol(oc.sd_dlt));
+        // Summarised as one trial, each standard error is the per-trial sd.
+        let sd = summarise(&tally, &truth, target, Some(1));
+        let over = oc.mean_n_overdose.value;
+        c.close("mean_n_overdose", mc.mean_n_overdose.value, over, tol(sd.mean_n_overdose.se));
+        prop_assert!(c.misses.is_empty(), "{:?} on {:?}: {:?}", design.params(), truth.p_dlt, c.misses);
+    }
+}
+
+#[test]
+fn thirty_two_smooth_doses_every_preset() {
+    let p: Vec<f64> = (0..32).map(|d| 0.01 + 0.6 * f64::from(d) / 31.0).collect();
+    let truth = Truth::new("long", p).unwrap();
+    for preset in Preset::ALL {
+        let design = AbDesign::new(AbParams::three_plus_three(preset), 32).unwrap();
+        let tally = exact_ab(&design, &truth, 0.3).unwrap();
+        consistent(&tally, 1e-12).unwrap();
+        // The MTD can only be a dose the trial climbed to or stepped down to.
+        assert!(tally.selected(Some(31)) > 0.0 && tally.selected(None) > 0.0);
+    }
+}
+
+/// How long `exact_ab` plus the summary take for 10,000 random increasing
+/// truths × the 3 presets, at K = 5, 10 and 20 (a timing, not a check):
+/// `cargo test --release --test exact_properties -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn time_ten_thousand_truths_three_presets() {
+    use dosesim::summary::OperatingCharacteristics;
+    use dosesim::truth::MtdRule;
+    use std::time::{Duration, Instant};
+    // SplitMix64: a fixed, portable stream of uniforms.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as f64 / u64::MAX as f64
+    };
+    for k in [5, 10, 20] {
+        let truths: Vec<Truth> = (0..10_000)
+            .map(|_| {
+                let mut p: Vec<f64> = (0..k).map(|_| 0.8 * uniform()).collect();
+                p.sort_by(f64::total_cmp);
+                Truth::new("random", p).unwrap()
+            })
+            .collect();
+        let designs: Vec<AbDesign> = Preset::ALL
+            .into_iter()
+            .map(|p| AbDesign::new(AbParams::three_plus_three(p), k).unwrap())
+            .collect();
+        let (mut engine, mut summary) = (Duration::ZERO, Duration::ZERO);
+        let mut pcs = 0.0;
+        for truth in &truths {
+            for design in &designs {
+                let start = Instant::now();
+                let tally = exact_ab(design, truth, 0.3).unwrap();
+                let between = Instant::now();
+                let oc = OperatingCharacteristics::from_tally(
+                    &tally,
+                    truth,
+                    0.3,
+                    MtdRule::Highest,
+                    None,
+                );
+                summary += between.elapsed();
+                engine += between - start;
+                pcs += oc.pcs.value;
+            }
+        }
+        let each = |d: Duration| d.as_secs_f64() * 1e6 / 30_000.0;
+        eprintln!(
+            "K = {k}: 10,000 truths × 3 presets: {:.3} s = exact_ab {:.3} s + summary {:.3} s \
+             ({:.1} + {:.1} µs each; mean PCS {:.4})",
+            (engine + summary).as_secs_f64(),
+            engine.as_secs_f64(),
+            summary.as_secs_f64(),
+            each(engine),
+            each(summary),
+            pcs / 30_000.0
+        );
     }
 }

@@ -1,29 +1,36 @@
-//! The exact engine against every reference case of `tests/data/validation/`:
-//! every figure, including the per-trial variances, to 1e-9 (relative or
-//! absolute, whichever is looser), with every standard error 0. Then edge
-//! cases worked out by hand, and the Lin & Shih (2001) closed forms for A+B
-//! designs without de-escalation.
+//! The exact engines — the generic `exact` and the A+B engine `exact_ab` —
+//! against every reference case of `tests/data/validation/`: every figure,
+//! including the per-trial variances, to 1e-9 (relative or absolute, whichever
+//! is looser), with every standard error 0. Then edge cases worked out by hand
+//! (each checked on both engines), and the Lin & Shih (2001) closed forms for
+//! A+B designs without de-escalation.
 
 mod common;
 
 use common::{Case, Checker, cases, summarise};
 use dosesim::design::{AbDesign, AbParams, Design, Preset};
 use dosesim::engine::binomial_pmf;
-use dosesim::exact::{ExactError, MAX_STATES, exact};
+use dosesim::exact::{ExactError, MAX_STATES, exact, exact_ab};
 use dosesim::summary::OperatingCharacteristics;
+use dosesim::tally::Tally;
 use dosesim::truth::Truth;
 use serde_json::Value;
 
 const TOL: f64 = 1e-9;
 
+type Engine = fn(&AbDesign, &Truth, f64) -> Result<Tally<f64>, ExactError>;
+
+/// Both exact engines, by name.
+const ENGINES: [(&str, Engine); 2] = [("exact", exact::<AbDesign>), ("exact_ab", exact_ab)];
+
 fn close(c: &mut Checker, what: String, got: f64, want: f64) {
     c.close(what, got, want, TOL * want.abs().max(1.0));
 }
 
-fn check_case(case: &Case, c: &mut Checker) {
+fn check_case(case: &Case, engine: Engine, c: &mut Checker) {
     let id = &case.id;
     let design = case.design();
-    let tally = exact(&design, &case.truth, case.target).unwrap();
+    let tally = engine(&design, &case.truth, case.target).unwrap();
     close(c, format!("{id} total mass"), tally.total(), 1.0);
     let oc = summarise(&tally, &case.truth, case.target, None);
     let var = summarise(&tally, &case.truth, case.target, Some(1));
@@ -219,10 +226,17 @@ fn check_standard_errors_are_zero(id: &str, oc: &OperatingCharacteristics, c: &m
 }
 
 #[test]
-fn exact_engine_matches_every_validation_case() {
+fn exact_engines_match_every_validation_case() {
     let mut c = Checker::default();
-    for case in cases() {
-        check_case(&case, &mut c);
+    let cases = cases();
+    for (name, engine) in ENGINES {
+        let before = c.misses.len();
+        for case in &cases {
+            check_case(case, engine, &mut c);
+        }
+        for miss in &mut c.misses[before..] {
+            *miss = format!("{name}: {miss}");
+        }
     }
     eprintln!("{} figures checked", c.checked);
     c.assert_clean();
@@ -230,19 +244,32 @@ fn exact_engine_matches_every_validation_case() {
 
 #[test]
 fn exact_results_are_bit_reproducible() {
-    for case in cases().iter().step_by(7) {
-        let design = case.design();
-        let once = exact(&design, &case.truth, case.target).unwrap();
-        let again = exact(&design, &case.truth, case.target).unwrap();
-        assert_eq!(once, again, "{}", case.id);
+    for (name, engine) in ENGINES {
+        for case in cases().iter().step_by(7) {
+            let design = case.design();
+            let once = engine(&design, &case.truth, case.target).unwrap();
+            let again = engine(&design, &case.truth, case.target).unwrap();
+            assert_eq!(once, again, "{name} {}", case.id);
+        }
     }
 }
 
-/// The exact summary of `params` on the curve `p`, target 0.3.
+/// The exact summary of `params` on the curve `p`, target 0.3, from the
+/// generic engine; the A+B engine's must agree with it figure by figure.
 fn exact_summary(params: AbParams, p: &[f64]) -> OperatingCharacteristics {
     let truth = Truth::new("edge", p.to_vec()).unwrap();
     let design = AbDesign::new(params, p.len()).unwrap();
-    summarise(&exact(&design, &truth, 0.3).unwrap(), &truth, 0.3, None)
+    let generic = summarise(&exact(&design, &truth, 0.3).unwrap(), &truth, 0.3, None);
+    let fast = summarise(&exact_ab(&design, &truth, 0.3).unwrap(), &truth, 0.3, None);
+    for ((name, g), (_, f)) in generic.figures().into_iter().zip(fast.figures()) {
+        assert!(
+            (g.value - f.value).abs() <= 1e-12,
+            "{params:?} on {p:?}: {name} {} (generic) vs {} (exact_ab)",
+            g.value,
+            f.value
+        );
+    }
+    generic
 }
 
 fn preset(preset: Preset, start_dose: u32) -> AbParams {
@@ -482,4 +509,40 @@ fn thirty_two_uncertain_doses_are_refused_with_a_clear_error() {
     let err = exact(&design, &truth, 0.3).unwrap_err();
     assert_eq!(err, ExactError::TooManyStates { limit: MAX_STATES });
     assert!(err.to_string().contains("Monte Carlo"), "{err}");
+}
+
+#[test]
+fn the_a_plus_b_engine_takes_thirty_two_uncertain_doses() {
+    let p: Vec<f64> = (0..32).map(|d| 0.01 + 0.6 * f64::from(d) / 31.0).collect();
+    let truth = Truth::new("long", p).unwrap();
+    for pr in Preset::ALL {
+        let design = AbDesign::new(preset(pr, 1), 32).unwrap();
+        let tally = exact_ab(&design, &truth, 0.3).unwrap();
+        assert!((tally.total() - 1.0).abs() < 1e-12, "{pr}");
+        let oc = summarise(&tally, &truth, 0.3, None);
+        let selected = oc.p_none.value + oc.doses.iter().map(|d| d.p_select.value).sum::<f64>();
+        assert!(
+            (selected - 1.0).abs() < 1e-12,
+            "{pr}: selection sums to {selected}"
+        );
+        // p reaches the 0.3 target around dose 16: trials stop near there.
+        assert!(
+            (10.0..60.0).contains(&oc.mean_n.value),
+            "{pr}: {}",
+            oc.mean_n.value
+        );
+    }
+}
+
+#[test]
+fn the_a_plus_b_engine_checks_the_truth_has_the_design_doses() {
+    let design = AbDesign::new(preset(Preset::Korn, 1), 3).unwrap();
+    let truth = Truth::new("t", vec![0.1, 0.2]).unwrap();
+    assert_eq!(
+        exact_ab(&design, &truth, 0.3),
+        Err(ExactError::DoseCountMismatch {
+            design: 3,
+            truth: 2
+        })
+    );
 }
