@@ -216,11 +216,14 @@ fn self_check(
             let diff = got.value - want.value;
             // Exact figures carry rounding of a few ulps: a degenerate Monte
             // Carlo figure (se 0, e.g. P(dose 1 treated) = 1) matching to
-            // 1e-9 agrees.
+            // 1e-9 agrees. An event too rare to have been seen even once
+            // (p·R ≪ 1) also has se 0; its estimate cannot resolve less than
+            // one trial in R, so that is the smallest standard error used.
+            let resolution = mc.trials.map_or(0.0, |r| 1.0 / r as f64);
             let z = if diff.abs() <= 1e-9 * want.value.abs().max(1.0) {
                 0.0
             } else {
-                diff / got.se
+                diff / got.se.max(resolution)
             };
             Check {
                 truth,
