@@ -15,6 +15,19 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// `dosesim run PATH -q --out OUT ARGS…`, which must succeed.
+fn run_quietly(path: &Path, out: &Path, args: &[&str]) {
+    dosesim()
+        .arg("run")
+        .arg(path)
+        .arg("-q")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
 /// A scenario file with `body` in a fresh directory.
 fn scenario(body: &str) -> (TempDir, PathBuf) {
     let dir = TempDir::new().unwrap();
@@ -412,14 +425,7 @@ fn an_empty_directory_of_scenarios_is_bad_input() {
 fn methods() {
     let (dir, path) = scenario(SMALL);
     let out = dir.path().join("exact");
-    dosesim()
-        .arg("run")
-        .arg(&path)
-        .arg("-q")
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    run_quietly(&path, &out, &[]);
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(
         summary.lines().skip(1).all(|l| l.contains(",exact,,,")),
@@ -476,14 +482,7 @@ fn exact_without_a_file() {
 fn charts_and_report() {
     let (dir, path) = scenario(SMALL);
     let out = dir.path().join("out");
-    dosesim()
-        .arg("run")
-        .arg(&path)
-        .arg("-q")
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    run_quietly(&path, &out, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg") && html.contains("steep") && html.contains("flat"));
     for truth in ["steep", "flat"] {
@@ -496,13 +495,7 @@ fn charts_and_report() {
         }
     }
     let bare = dir.path().join("bare");
-    dosesim()
-        .arg("run")
-        .arg(&path)
-        .args(["-q", "--no-charts", "--out"])
-        .arg(&bare)
-        .assert()
-        .success();
+    run_quietly(&path, &bare, &["--no-charts"]);
     let files: Vec<_> = std::fs::read_dir(&bare)
         .unwrap()
         .map(|e| e.unwrap().file_name())
