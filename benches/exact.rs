@@ -11,6 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use dosesim::design::{AbDesign, AbParams, Preset};
 use dosesim::exact::{exact, exact_ab};
 use dosesim::summary::OperatingCharacteristics;
+use dosesim::tally::Tally;
 use dosesim::truth::{MtdRule, Truth};
 use std::hint::black_box;
 
@@ -30,59 +31,49 @@ fn smooth_curve(k: usize) -> Vec<f64> {
         .collect()
 }
 
-fn exact_korn(c: &mut Criterion) {
-    let mut group = c.benchmark_group("exact_korn");
-    for k in [5, 10] {
+/// One criterion group timing `work` on the korn 3+3 and the smooth curve for
+/// each number of doses in `ks`.
+fn korn_group<T>(
+    c: &mut Criterion,
+    name: &str,
+    ks: &[usize],
+    work: impl Fn(&AbDesign, &Truth) -> T,
+) {
+    let mut group = c.benchmark_group(name);
+    for &k in ks {
         let truth = Truth::new("smooth", smooth_curve(k)).unwrap();
         let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap();
         group.bench_function(format!("k={k}"), |b| {
-            b.iter(|| {
-                let tally = exact(&design, &truth, 0.3).unwrap();
-                black_box(OperatingCharacteristics::from_tally(
-                    &tally,
-                    &truth,
-                    0.3,
-                    MtdRule::Highest,
-                    None,
-                ))
-            })
+            b.iter(|| black_box(work(&design, &truth)))
         });
     }
     group.finish();
 }
 
+fn summarise(tally: &Tally<f64>, truth: &Truth) -> OperatingCharacteristics {
+    OperatingCharacteristics::from_tally(tally, truth, 0.3, MtdRule::Highest, None)
+}
+
+fn exact_korn(c: &mut Criterion) {
+    korn_group(c, "exact_korn", &[5, 10], |design, truth| {
+        summarise(&exact(design, truth, 0.3).unwrap(), truth)
+    });
+}
+
 fn exact_ab_korn(c: &mut Criterion) {
-    let mut group = c.benchmark_group("exact_ab_korn");
-    for k in [5, 10, 20, 30] {
-        let truth = Truth::new("smooth", smooth_curve(k)).unwrap();
-        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap();
-        group.bench_function(format!("k={k}"), |b| {
-            b.iter(|| {
-                let tally = exact_ab(&design, &truth, 0.3).unwrap();
-                black_box(OperatingCharacteristics::from_tally(
-                    &tally,
-                    &truth,
-                    0.3,
-                    MtdRule::Highest,
-                    None,
-                ))
-            })
-        });
-    }
-    group.finish();
+    korn_group(c, "exact_ab_korn", &[5, 10, 20, 30], |design, truth| {
+        summarise(&exact_ab(design, truth, 0.3).unwrap(), truth)
+    });
 }
 
 /// `exact_ab` alone, without the summary.
 fn exact_ab_korn_engine(c: &mut Criterion) {
-    let mut group = c.benchmark_group("exact_ab_korn_engine_only");
-    for k in [5, 10, 20, 30] {
-        let truth = Truth::new("smooth", smooth_curve(k)).unwrap();
-        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap();
-        group.bench_function(format!("k={k}"), |b| {
-            b.iter(|| black_box(exact_ab(&design, &truth, 0.3).unwrap()))
-        });
-    }
-    group.finish();
+    korn_group(
+        c,
+        "exact_ab_korn_engine_only",
+        &[5, 10, 20, 30],
+        |design, truth| exact_ab(design, truth, 0.3).unwrap(),
+    );
 }
 
 criterion_group!(benches, exact_korn, exact_ab_korn, exact_ab_korn_engine);

@@ -604,6 +604,17 @@ mod tests {
         parse(text).unwrap_err().to_string()
     }
 
+    /// Each text is rejected with a message containing its expected words.
+    fn assert_problems(cases: &[(&str, &str)]) {
+        for (text, want) in cases {
+            let got = problem(text);
+            assert!(
+                got.contains(want),
+                "{text:?}\n  got:  {got}\n  want: {want}"
+            );
+        }
+    }
+
     #[test]
     fn minimal_file_gets_defaults() {
         let s = parse("[[truth]]\np_dlt = [0.1, 0.2]\n").unwrap();
@@ -720,13 +731,7 @@ seed = 2026
                 "at most 32 are supported",
             ),
         ];
-        for (text, want) in cases {
-            let got = problem(text);
-            assert!(
-                got.contains(want),
-                "{text:?}\n  got:  {got}\n  want: {want}"
-            );
-        }
+        assert_problems(&cases);
     }
 
     #[test]
@@ -756,13 +761,7 @@ seed = 2026
                 "truth[0].events: has no events",
             ),
         ];
-        for (text, want) in cases {
-            let got = problem(text);
-            assert!(
-                got.contains(want),
-                "{text:?}\n  got:  {got}\n  want: {want}"
-            );
-        }
+        assert_problems(&cases);
     }
 
     #[test]
