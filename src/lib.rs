@@ -1,4 +1,5 @@
 //! dosesim — operating characteristics of Phase I dose-escalation designs.
+pub mod compare;
 pub mod design;
 pub mod engine;
 pub mod exact;

@@ -1,12 +1,14 @@
 //! Evaluating a scenario: every truth × design pair, one after another, each
 //! spread over all cores by the engine.
 
-use crate::design::{DesignError, Preset};
-use crate::engine::{McSettings, simulate_ab};
+use crate::compare::{Comparison, compare};
+use crate::design::{AbDesign, DesignError, Preset};
+use crate::engine::{Joint, McSettings, Shard, simulate_designs};
 use crate::exact::ExactError;
 use crate::scenario::{DesignSpec, Scenario};
 use crate::summary::OperatingCharacteristics;
 use crate::tally::{Tally, Weight};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Command-line overrides of what a scenario file says.
@@ -41,8 +43,8 @@ impl Overrides {
 /// Which engine evaluates a scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MethodChoice {
-    /// Exact where the design allows it (every A+B design whose state space
-    /// fits, see [`crate::exact`]), Monte Carlo otherwise.
+    /// Exact where the design allows it, which every design of the A+B
+    /// family does (see [`crate::exact::exact_ab`]).
     #[default]
     Auto,
     /// Monte Carlo only.
@@ -111,6 +113,20 @@ pub struct ScenarioRun {
     pub results: Vec<PairResult>,
     /// Filled by [`MethodChoice::Both`].
     pub checks: Vec<Check>,
+    /// Every pair of designs on every truth, per method (none with one design).
+    pub comparisons: Vec<Comparison>,
+}
+
+/// The Monte Carlo counts of a scenario, or of one shard of it: per truth,
+/// the joint tally of all its designs. Counts of the shards of a run add up
+/// to the counts of the whole run.
+pub type Counts = Vec<Joint>;
+
+impl MethodChoice {
+    /// Whether this method simulates.
+    pub fn simulates(self) -> bool {
+        matches!(self, MethodChoice::Mc | MethodChoice::Both)
+    }
 }
 
 impl ScenarioRun {
@@ -135,60 +151,169 @@ impl ScenarioRun {
         method: MethodChoice,
         on_trials: &(dyn Fn(u64) + Sync),
     ) -> Result<ScenarioRun, RunError> {
-        let k = scenario.doses.len();
+        let counts = Self::simulate(&scenario, method, Shard::WHOLE, on_trials)?;
+        Self::assemble(scenario, method, counts)
+    }
+
+    /// The Monte Carlo part of [`Self::evaluate`], for the batches of `shard`
+    /// only: `None` when `method` does not simulate.
+    pub fn simulate(
+        scenario: &Scenario,
+        method: MethodChoice,
+        shard: Shard,
+        on_trials: &(dyn Fn(u64) + Sync),
+    ) -> Result<Option<Counts>, RunError> {
+        if !method.simulates() {
+            return Ok(None);
+        }
+        let designs = build_designs(scenario)?;
         let sim = scenario.simulation;
         let settings = McSettings {
             trials: sim.trials,
             seed: sim.seed,
         };
-        let mut results = Vec::new();
-        let mut checks = Vec::new();
-        for (t, truth) in scenario.truths.iter().enumerate() {
-            for (d, spec) in scenario.designs.iter().enumerate() {
-                let design = spec.build(k).map_err(|source| RunError::Design {
-                    design: spec.name.clone(),
-                    source,
-                })?;
-                let pair = |seed, oc| PairResult {
-                    truth: t,
-                    design: d,
-                    seed,
-                    oc,
-                };
-                let exact = match method {
-                    MethodChoice::Mc => None,
-                    _ => match crate::exact::exact_ab(&design, truth, scenario.target) {
-                        Ok(tally) => Some(summarise(&scenario, t, &tally, None)),
-                        Err(_) if method == MethodChoice::Auto => None,
-                        Err(source) => {
-                            return Err(RunError::Exact {
-                                truth: truth.name.clone(),
-                                design: spec.name.clone(),
-                                source,
-                            });
-                        }
-                    },
-                };
-                let mc = (method == MethodChoice::Mc
-                    || method == MethodChoice::Both
-                    || exact.is_none())
-                .then(|| {
-                    let tally = simulate_ab(&design, truth, scenario.target, settings, on_trials);
-                    summarise(&scenario, t, &tally, Some(sim.trials))
-                });
-                if let (Some(exact), Some(mc)) = (&exact, &mc) {
-                    checks.extend(self_check(exact, mc, t, d));
-                }
-                results.extend(exact.map(|oc| pair(None, oc)));
-                results.extend(mc.map(|oc| pair(Some(sim.seed), oc)));
-            }
-        }
-        Ok(ScenarioRun {
-            scenario,
-            results,
-            checks,
-        })
+        // Truths in parallel as well as batches: a sweep of many truths at
+        // few trials each still keeps every core busy.
+        let counts = scenario
+            .truths
+            .par_iter()
+            .map(|truth| {
+                let true_mtd = truth.true_mtd(scenario.target, scenario.true_mtd);
+                simulate_designs(
+                    &designs,
+                    truth,
+                    scenario.target,
+                    true_mtd,
+                    settings,
+                    shard,
+                    on_trials,
+                )
+            })
+            .collect();
+        Ok(Some(counts))
     }
+
+    /// Everything [`Self::evaluate`] reports, from the Monte Carlo `counts`
+    /// of the whole run (when `method` simulates): exact results, summaries,
+    /// self-checks and comparisons.
+    pub fn assemble(
+        scenario: Scenario,
+        method: MethodChoice,
+        counts: Option<Counts>,
+    ) -> Result<ScenarioRun, RunError> {
+        let designs = build_designs(&scenario)?;
+        let per_truth: Vec<TruthResults> = (0..scenario.truths.len())
+            .into_par_iter()
+            .map(|t| {
+                let joint = counts.as_ref().map(|c| &c[t]);
+                evaluate_truth(&scenario, &designs, t, method, joint)
+            })
+            .collect::<Result<_, _>>()?;
+        let mut run = ScenarioRun {
+            scenario,
+            results: Vec::new(),
+            checks: Vec::new(),
+            comparisons: Vec::new(),
+        };
+        for truth in per_truth {
+            run.results.extend(truth.results);
+            run.checks.extend(truth.checks);
+            run.comparisons.extend(truth.comparisons);
+        }
+        Ok(run)
+    }
+}
+
+/// One truth's share of a [`ScenarioRun`].
+struct TruthResults {
+    results: Vec<PairResult>,
+    checks: Vec<Check>,
+    comparisons: Vec<Comparison>,
+}
+
+fn build_designs(scenario: &Scenario) -> Result<Vec<AbDesign>, RunError> {
+    let k = scenario.doses.len();
+    scenario
+        .designs
+        .iter()
+        .map(|spec| {
+            spec.build(k).map_err(|source| RunError::Design {
+                design: spec.name.clone(),
+                source,
+            })
+        })
+        .collect()
+}
+
+fn evaluate_truth(
+    scenario: &Scenario,
+    designs: &[AbDesign],
+    t: usize,
+    method: MethodChoice,
+    joint: Option<&Joint>,
+) -> Result<TruthResults, RunError> {
+    let truth = &scenario.truths[t];
+    let exact = if method == MethodChoice::Mc {
+        None
+    } else {
+        let ocs = designs
+            .iter()
+            .zip(&scenario.designs)
+            .map(|(design, spec)| {
+                crate::exact::exact_ab(design, truth, scenario.target)
+                    .map(|tally| summarise(scenario, t, &tally, None))
+                    .map_err(|source| RunError::Exact {
+                        truth: truth.name.clone(),
+                        design: spec.name.clone(),
+                        source,
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Some(ocs)
+    };
+    let trials = scenario.simulation.trials;
+    let mc = joint.map(|joint| {
+        joint
+            .tallies
+            .iter()
+            .map(|tally| {
+                debug_assert_eq!(tally.total(), trials, "incomplete Monte Carlo counts");
+                summarise(scenario, t, tally, Some(trials))
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut out = TruthResults {
+        results: Vec::new(),
+        checks: Vec::new(),
+        comparisons: Vec::new(),
+    };
+    if let (Some(exact), Some(mc)) = (&exact, &mc) {
+        for (d, (exact, mc)) in exact.iter().zip(mc).enumerate() {
+            out.checks.extend(self_check(exact, mc, t, d));
+        }
+    }
+    let seed = scenario.simulation.seed;
+    for d in 0..designs.len() {
+        let pair = |seed, oc: &OperatingCharacteristics| PairResult {
+            truth: t,
+            design: d,
+            seed,
+            oc: oc.clone(),
+        };
+        out.results
+            .extend(exact.as_ref().map(|e| pair(None, &e[d])));
+        out.results
+            .extend(mc.as_ref().map(|m| pair(Some(seed), &m[d])));
+    }
+    if let Some(exact) = &exact {
+        let ocs: Vec<_> = exact.iter().collect();
+        out.comparisons.extend(compare(t, &ocs, None));
+    }
+    if let (Some(mc), Some(joint)) = (&mc, joint) {
+        let ocs: Vec<_> = mc.iter().collect();
+        out.comparisons.extend(compare(t, &ocs, Some(&joint.pairs)));
+    }
+    Ok(out)
 }
 
 fn summarise<W: Weight>(

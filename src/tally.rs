@@ -243,6 +243,116 @@ impl<W: Weight> Tally<W> {
     }
 }
 
+/// The figures that paired comparisons difference, per trial: whether the
+/// selected dose is the true MTD, whether it over-doses, N, total DLTs and
+/// patients at over-dosing doses. Their means are `pcs`, `p_select_overdose`,
+/// `mean_n`, `mean_dlt` and `mean_n_overdose`.
+pub const HEADLINES: [&str; 5] = [
+    "pcs",
+    "p_select_overdose",
+    "mean_n",
+    "mean_dlt",
+    "mean_n_overdose",
+];
+
+/// One trial's [`HEADLINES`] values.
+pub type Headline = [u32; HEADLINES.len()];
+
+/// Per-trial sums over designs run on the same simulated patients: what the
+/// paired standard error of a difference between two designs needs, which
+/// the per-design tallies cannot give (they lose which trial was which).
+/// Integer sums, so it merges by addition like [`Tally`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PairTally {
+    designs: usize,
+    trials: u64,
+    /// `[design][figure]`: Σ v.
+    sum: Vec<u64>,
+    /// `[design][figure]`: Σ v².
+    sum_sq: Vec<u64>,
+    /// `[pair][figure]` for pairs (i, j), i < j, in lexicographic order: Σ v_i·v_j.
+    cross: Vec<u64>,
+}
+
+impl PairTally {
+    pub fn new(designs: usize) -> Self {
+        let f = HEADLINES.len();
+        PairTally {
+            designs,
+            trials: 0,
+            sum: vec![0; designs * f],
+            sum_sq: vec![0; designs * f],
+            cross: vec![0; designs * designs.saturating_sub(1) / 2 * f],
+        }
+    }
+
+    pub fn designs(&self) -> usize {
+        self.designs
+    }
+
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// Counts one trial: `values[d]` is design `d`'s outcome.
+    #[inline]
+    pub fn record(&mut self, values: &[Headline]) {
+        debug_assert_eq!(values.len(), self.designs);
+        let f = HEADLINES.len();
+        self.trials += 1;
+        let mut pair = 0;
+        for (i, vi) in values.iter().enumerate() {
+            for (k, &v) in vi.iter().enumerate() {
+                let v = u64::from(v);
+                self.sum[i * f + k] += v;
+                self.sum_sq[i * f + k] += v * v;
+            }
+            for vj in &values[i + 1..] {
+                for k in 0..f {
+                    self.cross[pair * f + k] += u64::from(vi[k]) * u64::from(vj[k]);
+                }
+                pair += 1;
+            }
+        }
+    }
+
+    /// Adds another pair tally over the same designs.
+    pub fn merge(&mut self, other: &PairTally) {
+        assert_eq!(
+            self.designs, other.designs,
+            "merging pair tallies of different designs"
+        );
+        self.trials += other.trials;
+        for (mine, theirs) in [
+            (&mut self.sum, &other.sum),
+            (&mut self.sum_sq, &other.sum_sq),
+            (&mut self.cross, &other.cross),
+        ] {
+            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += *b);
+        }
+    }
+
+    /// Over the trials counted, Σ (v_a − v_b) and Σ (v_a − v_b)² for
+    /// headline `figure` of designs `a` < `b`, exactly.
+    pub fn difference_sums(&self, a: usize, b: usize, figure: usize) -> (i128, i128) {
+        assert!(
+            a < b && b < self.designs,
+            "designs ({a}, {b}) of {}",
+            self.designs
+        );
+        let f = HEADLINES.len();
+        // Pairs before (a, ·), then b's place among a's partners.
+        let pair = a * (2 * self.designs - a - 1) / 2 + (b - a - 1);
+        let (sa, sb) = (self.sum[a * f + figure], self.sum[b * f + figure]);
+        let (qa, qb) = (self.sum_sq[a * f + figure], self.sum_sq[b * f + figure]);
+        let cross = self.cross[pair * f + figure];
+        (
+            i128::from(sa) - i128::from(sb),
+            i128::from(qa) + i128::from(qb) - 2 * i128::from(cross),
+        )
+    }
+}
+
 /// The doses whose bits are set in `mask`, lowest first.
 #[inline(always)]
 pub fn doses(mut mask: u32) -> impl Iterator<Item = usize> {
@@ -295,5 +405,28 @@ mod tests {
         assert_eq!(b.overdosed_and_n().collect::<Vec<_>>(), vec![(3, 12, 2)]);
         assert_eq!(b.dose_n_and_n(1).collect::<Vec<_>>(), vec![(6, 12, 2)]);
         assert_eq!(b.dose_dlts(2).collect::<Vec<_>>(), vec![(2, 2)]);
+    }
+
+    #[test]
+    fn pair_sums_are_those_of_the_differences() {
+        // Three designs, two trials; headline 2 (N) by hand.
+        let trials: [[Headline; 3]; 2] = [
+            [[1, 0, 9, 1, 0], [0, 1, 12, 3, 6], [0, 1, 15, 4, 6]],
+            [[0, 0, 6, 2, 3], [0, 0, 6, 2, 3], [1, 0, 18, 3, 0]],
+        ];
+        let mut t = PairTally::new(3);
+        for values in &trials {
+            t.record(values);
+        }
+        let mut merged = PairTally::new(3);
+        merged.merge(&t);
+        assert_eq!(merged, t);
+        // (0, 1): differences -3 and 0; (0, 2): -6 and -12; (1, 2): -3 and -12.
+        assert_eq!(t.difference_sums(0, 1, 2), (-3, 9));
+        assert_eq!(t.difference_sums(0, 2, 2), (-18, 180));
+        assert_eq!(t.difference_sums(1, 2, 2), (-15, 153));
+        // pcs of (0, 2): differences 1 and -1.
+        assert_eq!(t.difference_sums(0, 2, 0), (0, 2));
+        assert_eq!(t.trials(), 2);
     }
 }

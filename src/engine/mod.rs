@@ -22,9 +22,10 @@ pub use outcomes::{CohortOutcomes, Interval, binomial_pmf};
 
 use crate::design::{AbDesign, Design};
 use crate::rng::Stream;
-use crate::tally::{Shape, Tally};
+use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd};
 use crate::truth::Truth;
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Trials per batch: large enough to amortise rayon's scheduling, small enough
 /// to balance two threads on a few hundred thousand trials.
@@ -50,6 +51,104 @@ pub fn shape_of<D: Design + ?Sized>(design: &D) -> Shape {
     }
 }
 
+/// A share of a run's batches, so one run can be spread over processes or
+/// machines: shard `index` (0-based) of `count` takes a contiguous block of
+/// about 1/count of every truth's batches. The blocks of all shards tile
+/// the batches, and tallies add, so the shards' sum is the whole run's tally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// The whole run.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// The batches, out of those of a run of `trials`, that this shard runs.
+    pub fn batches(self, trials: u64) -> Range<u64> {
+        let total = u128::from(trials.div_ceil(BATCH));
+        let at = |i: u32| (total * u128::from(i) / u128::from(self.count)) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+
+    /// Trials in this shard's batches.
+    pub fn trials(self, trials: u64) -> u64 {
+        let batches = self.batches(trials);
+        (batches.end * BATCH).min(trials) - (batches.start * BATCH).min(trials)
+    }
+}
+
+/// One trial of one design, from its random numbers to its selected MTD.
+trait Runner: Sync {
+    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize>;
+}
+
+/// Any design, cohort by cohort.
+struct Generic<'a, D> {
+    design: &'a D,
+    outcomes: CohortOutcomes,
+}
+
+impl<D: Design> Runner for Generic<'_, D> {
+    #[inline]
+    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
+        state.run(self.design, &self.outcomes, stream, trial)
+    }
+}
+
+/// An A+B design: visit by visit where it can be.
+enum AbRunner<'a> {
+    Fast(AbFast),
+    Generic(Generic<'a, AbDesign>),
+}
+
+impl<'a> AbRunner<'a> {
+    fn new(design: &'a AbDesign, truth: &Truth) -> Self {
+        let outcomes = CohortOutcomes::new(&truth.p_dlt);
+        match AbFast::new(design, &outcomes) {
+            Some(fast) => AbRunner::Fast(fast),
+            None => AbRunner::Generic(Generic { design, outcomes }),
+        }
+    }
+}
+
+impl Runner for AbRunner<'_> {
+    #[inline(always)]
+    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
+        match self {
+            AbRunner::Fast(fast) => fast.run(state, stream, trial),
+            AbRunner::Generic(generic) => generic.run(state, stream, trial),
+        }
+    }
+}
+
+/// What a Monte Carlo run of several designs on one truth counted: a tally
+/// per design and, with two or more designs, their paired sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Joint {
+    pub tallies: Vec<Tally<u64>>,
+    pub pairs: PairTally,
+}
+
+impl Joint {
+    /// Empty tallies for designs of these shapes.
+    pub fn empty(shapes: &[Shape]) -> Self {
+        Joint {
+            tallies: shapes.iter().map(|&s| Tally::new(s)).collect(),
+            pairs: PairTally::new(shapes.len()),
+        }
+    }
+
+    /// Adds the counts of another run of the same designs.
+    pub fn merge(&mut self, other: &Joint) {
+        for (mine, theirs) in self.tallies.iter_mut().zip(&other.tallies) {
+            mine.merge(theirs);
+        }
+        self.pairs.merge(&other.pairs);
+    }
+}
+
 /// Simulates any design cohort by cohort. `on_batch` is told each finished
 /// batch's number of trials, from whichever thread ran it (for progress
 /// reporting; it must be cheap).
@@ -60,15 +159,23 @@ pub fn simulate<D: Design>(
     settings: McSettings,
     on_batch: &(dyn Fn(u64) + Sync),
 ) -> Tally<u64> {
-    let outcomes = CohortOutcomes::new(&truth.p_dlt);
-    run_batches(
+    let runner = Generic {
         design,
+        outcomes: CohortOutcomes::new(&truth.p_dlt),
+    };
+    let shape = shape_of(design);
+    let batches = Shard::WHOLE.batches(settings.trials);
+    let mut joint = run_batches(
+        &[runner],
+        &[shape],
         truth,
         target,
+        None,
         settings,
+        batches,
         on_batch,
-        |state, stream, trial| state.run(design, &outcomes, stream, trial),
-    )
+    );
+    joint.tallies.swap_remove(0)
 }
 
 /// Simulates an A+B design a dose visit at a time; same tallies as
@@ -81,60 +188,109 @@ pub fn simulate_ab(
     settings: McSettings,
     on_batch: &(dyn Fn(u64) + Sync),
 ) -> Tally<u64> {
-    match AbFast::new(design, &CohortOutcomes::new(&truth.p_dlt)) {
-        Some(fast) => run_batches(
-            design,
-            truth,
-            target,
-            settings,
-            on_batch,
-            |state, stream, trial| fast.run(state, stream, trial),
-        ),
-        None => simulate(design, truth, target, settings, on_batch),
-    }
+    let designs = std::slice::from_ref(design);
+    let mut joint = simulate_designs(
+        designs,
+        truth,
+        target,
+        None,
+        settings,
+        Shard::WHOLE,
+        on_batch,
+    );
+    joint.tallies.swap_remove(0)
 }
 
-fn run_batches<D: Design>(
-    design: &D,
+/// Simulates every design on the same patients, trial by trial: trial `i` of
+/// each design reads the same random numbers, and each design's tally is the
+/// one [`simulate_ab`] would give. With two or more designs the paired sums
+/// are counted too, for which `true_mtd` (0-based) says which selection is
+/// correct. Only the batches of `shard` run; `on_batch` hears of each
+/// finished batch's trials times the number of designs.
+pub fn simulate_designs(
+    designs: &[AbDesign],
     truth: &Truth,
     target: f64,
+    true_mtd: Option<usize>,
     settings: McSettings,
+    shard: Shard,
     on_batch: &(dyn Fn(u64) + Sync),
-    run_trial: impl Fn(&mut TrialState, &Stream, u64) -> Option<usize> + Sync,
-) -> Tally<u64> {
-    assert_eq!(
-        design.num_doses(),
-        truth.num_doses(),
+) -> Joint {
+    let runners: Vec<AbRunner> = designs.iter().map(|d| AbRunner::new(d, truth)).collect();
+    let shapes: Vec<Shape> = designs.iter().map(shape_of).collect();
+    let batches = shard.batches(settings.trials);
+    run_batches(
+        &runners, &shapes, truth, target, true_mtd, settings, batches, on_batch,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_batches<R: Runner>(
+    runners: &[R],
+    shapes: &[Shape],
+    truth: &Truth,
+    target: f64,
+    true_mtd: Option<usize>,
+    settings: McSettings,
+    batches: Range<u64>,
+    on_batch: &(dyn Fn(u64) + Sync),
+) -> Joint {
+    assert!(
+        shapes.iter().all(|s| s.num_doses == truth.num_doses()),
         "design and truth disagree on the number of doses"
     );
     assert!(settings.trials <= MAX_TRIALS, "more than MAX_TRIALS trials");
-    let shape = shape_of(design);
     let overdose = truth.overdose_mask(target);
     let stream = Stream::new(settings.seed);
     let trials = settings.trials;
-    (0..trials.div_ceil(BATCH))
+    let paired = runners.len() > 1;
+    let empty = || Joint::empty(shapes);
+    let headline = |end: &TrialEnd<'_>| -> Headline {
+        let selected_over = end.mtd.map_or(0, |d| overdose >> d & 1);
+        [
+            u32::from(end.mtd == true_mtd),
+            selected_over,
+            end.n_total,
+            end.x_total,
+            end.n_over,
+        ]
+    };
+    batches
         .into_par_iter()
         .fold(
-            || (Tally::new(shape), TrialState::new(overdose)),
-            |(mut tally, mut state), batch| {
+            || {
+                (
+                    empty(),
+                    vec![TrialState::new(overdose); runners.len()],
+                    vec![[0; HEADLINES.len()]; runners.len()],
+                )
+            },
+            |(mut joint, mut states, mut values), batch| {
                 let first = batch * BATCH;
                 let last = (first + BATCH).min(trials);
                 for trial in first..last {
-                    let mtd = run_trial(&mut state, &stream, trial);
-                    tally.record(&state.end(mtd), 1);
+                    for (d, runner) in runners.iter().enumerate() {
+                        let state = &mut states[d];
+                        let mtd = runner.run(state, &stream, trial);
+                        let end = state.end(mtd);
+                        joint.tallies[d].record(&end, 1);
+                        if paired {
+                            values[d] = headline(&end);
+                        }
+                    }
+                    if paired {
+                        joint.pairs.record(&values);
+                    }
                 }
-                on_batch(last - first);
-                (tally, state)
+                on_batch((last - first) * runners.len() as u64);
+                (joint, states, values)
             },
         )
-        .map(|(tally, _)| tally)
-        .reduce(
-            || Tally::new(shape),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        )
+        .map(|(joint, _, _)| joint)
+        .reduce(empty, |mut a, b| {
+            a.merge(&b);
+            a
+        })
 }
 
 #[cfg(test)]

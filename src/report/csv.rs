@@ -267,3 +267,47 @@ pub fn events_csv(runs: &[ScenarioRun]) -> Vec<u8> {
     });
     write(EVENT_COLUMNS, rows)
 }
+
+/// Columns of `comparison.csv`.
+pub const COMPARISON_COLUMNS: &[&str] = &[
+    "scenario",
+    "truth",
+    "method",
+    "design_a",
+    "design_b",
+    "figure",
+    "value_a",
+    "value_b",
+    "diff",
+    "se_paired",
+    "se_unpaired",
+    "z",
+    "beyond_2se",
+];
+
+/// Every pair of designs on every truth: `diff = value_a − value_b` for each
+/// headline figure, with the paired and the unpaired standard error. `z` and
+/// `beyond_2se` are empty for exact differences.
+pub fn comparison_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        run.comparisons.iter().map(move |c| {
+            let s = &run.scenario;
+            vec![
+                s.name.clone(),
+                s.truths[c.truth].name.clone(),
+                c.method.name().to_string(),
+                s.designs[c.a].name.clone(),
+                s.designs[c.b].name.clone(),
+                c.figure.to_string(),
+                c.value_a.to_string(),
+                c.value_b.to_string(),
+                c.diff.to_string(),
+                c.se_paired.to_string(),
+                c.se_unpaired.to_string(),
+                opt(c.z()),
+                opt(c.beyond_2se()),
+            ]
+        })
+    });
+    write(COMPARISON_COLUMNS, rows)
+}

@@ -8,7 +8,9 @@ mod csv;
 mod json;
 mod table;
 
-pub use self::csv::{doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv};
+pub use self::csv::{
+    comparison_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv,
+};
 pub use self::json::results_json;
 pub use self::table::table;
 
@@ -25,7 +27,8 @@ pub struct ReportError {
     pub source: std::io::Error,
 }
 
-/// The files every run writes; `--method both` adds `selfcheck.csv`.
+/// The files every run writes; `--method both` adds `selfcheck.csv`, and a
+/// scenario with two or more designs `comparison.csv`.
 pub const OUTPUT_FILES: [&str; 4] = [
     "summary.csv",
     "doses.csv",
@@ -59,7 +62,8 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 }
 
 /// Writes [`OUTPUT_FILES`] for `runs` into `dir`, `report.html` when given
-/// (see [`crate::html`]), `selfcheck.csv` when the runs hold self-checks and
+/// (see [`crate::html`]), `comparison.csv` when a scenario has two or more
+/// designs, `selfcheck.csv` when the runs hold self-checks and
 /// `events.csv` when a truth comes from a toxicity profile; returns the paths.
 pub fn write_outputs(
     dir: &Path,
@@ -75,6 +79,9 @@ pub fn write_outputs(
     ];
     if let Some(html) = report_html {
         contents.push(("report.html", html.as_bytes().to_vec()));
+    }
+    if runs.iter().any(|r| !r.comparisons.is_empty()) {
+        contents.push(("comparison.csv", comparison_csv(runs)));
     }
     if runs.iter().any(|r| !r.checks.is_empty()) {
         contents.push(("selfcheck.csv", selfcheck_csv(runs)));

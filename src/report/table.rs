@@ -1,8 +1,10 @@
 //! The terminal table: per truth, how often each design selects each dose,
 //! and its headline figures, with the Monte Carlo uncertainty stated once.
 
+use crate::compare::SIGNIFICANT_SE;
 use crate::run::{CHECK_Z, ScenarioRun};
 use crate::summary::Method;
+use crate::tally::HEADLINES;
 use std::fmt::Write;
 
 /// Left-aligned first column, right-aligned others, two spaces apart.
@@ -41,6 +43,150 @@ fn percent(p: f64) -> String {
     format!("{:.1}", 100.0 * p)
 }
 
+/// Above this many truths a scenario is a sweep: its table summarises over
+/// truths instead of showing each.
+pub const MAX_TRUTH_TABLES: usize = 12;
+
+/// The headline figures' column titles, and how a value is shown.
+const HEADLINE_TITLES: [&str; 5] = ["PCS %", "sel>target %", "E[N]", "E[DLT]", "E[N>target]"];
+
+fn headline_value(figure: usize, v: f64) -> String {
+    if figure < 2 {
+        format!("{:.2}", 100.0 * v)
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Paired differences between designs on truth `t`, one row per pair and
+/// method.
+fn comparisons(run: &ScenarioRun, t: usize, out: &mut String) {
+    let s = &run.scenario;
+    let rows_of: Vec<_> = run.comparisons.iter().filter(|c| c.truth == t).collect();
+    if rows_of.is_empty() {
+        return;
+    }
+    let mut header = vec!["a − b".to_string()];
+    header.extend(HEADLINE_TITLES.map(String::from));
+    let mut rows = vec![header];
+    for group in rows_of.chunks(HEADLINES.len()) {
+        let c = group[0];
+        let mut row = vec![format!(
+            "{} − {}{}",
+            s.designs[c.a].name,
+            s.designs[c.b].name,
+            if run.results.iter().any(|r| r.oc.method != c.method) {
+                format!(" ({})", c.method.name())
+            } else {
+                String::new()
+            }
+        )];
+        for (f, c) in group.iter().enumerate() {
+            let diff = headline_value(f, c.diff);
+            row.push(match c.beyond_2se() {
+                None => diff,
+                Some(beyond) => format!(
+                    "{diff} ± {}{}",
+                    headline_value(f, c.se_paired),
+                    if beyond { "*" } else { " " }
+                ),
+            });
+        }
+        rows.push(row);
+    }
+    let _ = writeln!(
+        out,
+        "\n  paired differences between designs (same simulated patients; ± paired SE, * beyond {SIGNIFICANT_SE} SE):"
+    );
+    render(&rows, out);
+}
+
+/// A sweep over many truths: per design, the headline figures averaged over
+/// truths (each truth weighing the same), and per pair of designs, on how
+/// many truths a beats b.
+fn sweep(run: &ScenarioRun, out: &mut String) {
+    let s = &run.scenario;
+    let n = s.truths.len() as f64;
+    let _ = writeln!(
+        out,
+        "\nsweep over {} truths: per-truth rows are in summary.csv; averages over truths:",
+        s.truths.len()
+    );
+    let mut header = vec!["design".to_string()];
+    header.extend(HEADLINE_TITLES.map(String::from));
+    let mut rows = vec![header];
+    for method in [Method::Exact, Method::Mc] {
+        for (d, spec) in s.designs.iter().enumerate() {
+            let results: Vec<_> = run
+                .results
+                .iter()
+                .filter(|r| r.design == d && r.oc.method == method)
+                .collect();
+            if results.is_empty() {
+                continue;
+            }
+            let mean = |f: fn(&crate::summary::OperatingCharacteristics) -> f64| {
+                results.iter().map(|r| f(&r.oc)).sum::<f64>() / n
+            };
+            let means = [
+                mean(|oc| oc.pcs.value),
+                mean(|oc| oc.p_select_overdose.value),
+                mean(|oc| oc.mean_n.value),
+                mean(|oc| oc.mean_dlt.value),
+                mean(|oc| oc.mean_n_overdose.value),
+            ];
+            let mut row = vec![format!("{} ({})", spec.name, method.name())];
+            row.extend(means.iter().enumerate().map(|(f, &v)| headline_value(f, v)));
+            rows.push(row);
+        }
+    }
+    render(&rows, out);
+    if run.comparisons.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n  truths on which a − b is above / below 0 (Monte Carlo: beyond {SIGNIFICANT_SE} paired SE):"
+    );
+    let mut header = vec!["a − b".to_string()];
+    header.extend(HEADLINE_TITLES.map(String::from));
+    let mut rows = vec![header];
+    let mut keys: Vec<_> = run
+        .comparisons
+        .iter()
+        .map(|c| (c.method, c.a, c.b))
+        .collect();
+    keys.dedup();
+    keys.sort_by_key(|&(m, a, b)| (m.name(), a, b));
+    keys.dedup();
+    for (method, a, b) in keys {
+        let mut row = vec![format!(
+            "{} − {} ({})",
+            s.designs[a].name,
+            s.designs[b].name,
+            method.name()
+        )];
+        for figure in HEADLINES {
+            let (mut above, mut below) = (0, 0);
+            for c in run
+                .comparisons
+                .iter()
+                .filter(|c| (c.method, c.a, c.b, c.figure) == (method, a, b, figure))
+            {
+                let counts = c.beyond_2se().unwrap_or(c.diff != 0.0);
+                if counts && c.diff > 0.0 {
+                    above += 1;
+                } else if counts && c.diff < 0.0 {
+                    below += 1;
+                }
+            }
+            row.push(format!("{above} / {below}"));
+        }
+        rows.push(row);
+    }
+    render(&rows, out);
+}
+
 /// A human-readable summary of one scenario's results.
 pub fn table(run: &ScenarioRun) -> String {
     let s = &run.scenario;
@@ -76,7 +222,13 @@ pub fn table(run: &ScenarioRun) -> String {
     if let Some(d) = &s.description {
         let _ = writeln!(out, "  {}", d.trim());
     }
+    if s.truths.len() > MAX_TRUTH_TABLES {
+        sweep(run, &mut out);
+    }
     for (t, truth) in s.truths.iter().enumerate() {
+        if s.truths.len() > MAX_TRUTH_TABLES {
+            break;
+        }
         let results: Vec<_> = run.results.iter().filter(|r| r.truth == t).collect();
         let Some(first) = results.first() else {
             continue;
@@ -161,6 +313,7 @@ pub fn table(run: &ScenarioRun) -> String {
                 worst_n
             );
         }
+        comparisons(run, t, &mut out);
     }
     if !run.checks.is_empty() {
         self_check(run, &mut out);
