@@ -41,6 +41,24 @@ pub enum Command {
     /// scenario files.
     Run(RunArgs),
 
+    /// Combine the part files of a run split with `run --shard` into the
+    /// outputs of the whole run.
+    ///
+    /// The outputs are byte for byte those of the same run in one process.
+    /// Parts of different runs, the same shard twice, or a missing shard are
+    /// refused. Example: dosesim merge parts/part-*.json --out output
+    Merge(MergeArgs),
+
+    /// Run again what a results.json records and compare every figure.
+    ///
+    /// Re-runs the recorded job (scenario texts, overrides, method, seed,
+    /// trials). Exact figures must agree to 1e-9; Monte Carlo figures agree
+    /// bit for bit when nothing changed, and otherwise must lie within
+    /// --tolerance combined standard errors. Prints what moved; exit status 1
+    /// when anything moved beyond tolerance. Example:
+    /// dosesim check tests/golden/textbook_cases.json
+    Check(CheckArgs),
+
     /// Exact operating characteristics of one curve, without a scenario file.
     ///
     /// Prints the table only; nothing is written. Example:
@@ -104,10 +122,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
-    /// Directory for summary.csv, doses.csv and results.json; created if
-    /// missing.
-    #[arg(long, value_name = "DIR", default_value = "output")]
-    pub out: PathBuf,
+    /// Run only shard I of N (0-based: 0/4 … 3/4) of the Monte Carlo
+    /// batches and write part-I-of-N.json to --out, for `dosesim merge`.
+    /// Every shard must get the same files and flags.
+    #[arg(long, value_name = "I/N", value_parser = dosesim::engine::Shard::parse)]
+    pub shard: Option<dosesim::engine::Shard>,
 
     /// Replace the files' designs by these 3+3 presets: storer (no
     /// de-escalation), korn (de-escalate so the MTD has 6 patients), strict
@@ -120,6 +139,17 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = Method::Auto)]
     pub method: Method,
 
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where and what to write.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Directory for the outputs; created if missing.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+
     /// Write no charts and no report.html (for large sweeps: every truth gets
     /// three charts, each as PNG and SVG).
     #[arg(long)]
@@ -128,6 +158,36 @@ pub struct RunArgs {
     /// Do not print the tables.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Part files written by `dosesim run --shard`, one per shard.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A results.json written by `dosesim run` or `dosesim merge`.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+
+    /// How many combined standard errors a Monte Carlo figure may move when
+    /// it is not bit-identical.
+    #[arg(long, value_name = "Z", default_value_t = dosesim::check::DEFAULT_Z)]
+    pub tolerance: f64,
+
+    /// Rows of the table of differences to print.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub rows: usize,
+
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 fn parse_trials(s: &str) -> Result<u64, String> {

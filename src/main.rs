@@ -5,11 +5,14 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, ExactArgs, RunArgs};
+use cli::{CheckArgs, Cli, Command, ExactArgs, MergeArgs, OutputArgs, RunArgs};
+use dosesim::check::{CheckError, Recorded};
+use dosesim::job::Job;
 use dosesim::plot::{self, PlotError};
 use dosesim::report::{self, ReportError};
 use dosesim::run::{MethodChoice, Overrides, RunError, ScenarioRun};
-use dosesim::scenario::{Scenario, ScenarioError, scenario_files};
+use dosesim::scenario::{Scenario, ScenarioError};
+use dosesim::shard::{self, MergeError, Part};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -18,11 +21,18 @@ use std::process::ExitCode;
 const BAD_INPUT: u8 = 2;
 /// Exit status for anything else: a bug or a failing machine.
 const INTERNAL: u8 = 1;
+/// Exit status of `dosesim check` when a figure moved beyond tolerance.
+const MOVED: u8 = 1;
+
+/// A flag whose value clap accepts but the command cannot use.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadFlag(String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             // Includes a design the exact engine cannot handle when the user
@@ -30,6 +40,9 @@ fn main() -> ExitCode {
             let bad_input = e.chain().any(|c| {
                 c.is::<ScenarioError>()
                     || c.is::<ReportError>()
+                    || c.is::<MergeError>()
+                    || c.is::<CheckError>()
+                    || c.is::<BadFlag>()
                     || matches!(c.downcast_ref::<RunError>(), Some(RunError::Exact { .. }))
                     || matches!(c.downcast_ref::<PlotError>(), Some(PlotError::Write { .. }))
             });
@@ -38,9 +51,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<()> {
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Merge(args) => merge(args),
+        Command::Check(args) => check(args),
         Command::Exact(args) => exact(args),
     }
 }
@@ -54,55 +69,141 @@ fn method(m: cli::Method) -> MethodChoice {
     }
 }
 
-fn exact(args: ExactArgs) -> anyhow::Result<()> {
-    let scenario = Scenario::from_curve(args.p_dlt, args.target, &args.preset)?;
-    let run = ScenarioRun::evaluate(scenario, MethodChoice::Exact, &|_| {})?;
-    Printer::default().print(&report::table(&run));
-    Ok(())
-}
-
-fn run(args: RunArgs) -> anyhow::Result<()> {
-    if let Some(threads) = args.threads {
+fn threads(threads: Option<u16>) -> anyhow::Result<()> {
+    if let Some(threads) = threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads.into())
             .build_global()
             .context("starting the worker threads")?;
     }
+    Ok(())
+}
+
+fn exact(args: ExactArgs) -> anyhow::Result<ExitCode> {
+    let scenario = Scenario::from_curve(args.p_dlt, args.target, &args.preset)?;
+    let run = ScenarioRun::evaluate(scenario, MethodChoice::Exact, &|_| {})?;
+    Printer::default().print(&report::table(&run));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    threads(args.threads)?;
     let overrides = Overrides {
         trials: args.trials,
         seed: args.seed,
         presets: args.preset.clone(),
     };
     // Every file is read and checked before anything runs.
-    let mut scenarios = Vec::new();
-    for path in &args.paths {
-        for file in scenario_files(path)? {
-            scenarios.push(overrides.apply(Scenario::load(&file)?));
-        }
-    }
-    report::prepare_dir(&args.out)?;
-
     let method = method(args.method);
-    let progress = progress_bar(&scenarios, method, args.quiet);
+    let (job, scenarios) = Job::load(&args.paths, method, overrides)?;
+    let out = &args.output;
+    report::prepare_dir(&out.out)?;
+
+    if let Some(shard) = args.shard {
+        let trials = planned_trials(&scenarios, method) / u64::from(shard.count);
+        let progress = progress_bar(trials, out.quiet);
+        let counts = scenarios
+            .iter()
+            .map(|s| ScenarioRun::simulate(s, method, shard, &|t| progress.inc(t)))
+            .collect::<Result<Vec<_>, _>>()?;
+        progress.finish_and_clear();
+        let part = Part::new(job, shard, &counts);
+        let name = shard.file_name();
+        let written = report::write_files(&out.out, &[(&name, part.to_json())])?;
+        let note = if method.simulates() {
+            String::new()
+        } else {
+            format!(
+                " (method {:?} does not simulate: merge computes everything)",
+                args.method
+            )
+        };
+        eprintln!(
+            "wrote {} — shard {shard}{note}; when all {} are done: dosesim merge PARTS… --out DIR",
+            written[0].display(),
+            shard.count
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let progress = progress_bar(planned_trials(&scenarios, method), out.quiet);
     let mut stdout = Printer::default();
     let mut runs = Vec::new();
     for scenario in scenarios {
         let run = ScenarioRun::evaluate(scenario, method, &|trials| progress.inc(trials))?;
-        if !args.quiet {
+        if !out.quiet {
             stdout.print(&report::table(&run));
         }
         runs.push(run);
     }
     progress.finish_and_clear();
-    let html = if args.no_charts {
+    write_outputs(out, &job, &runs)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let parts = args
+        .parts
+        .iter()
+        .map(|path| Ok((path.clone(), Part::read(path)?)))
+        .collect::<Result<Vec<_>, MergeError>>()?;
+    let (job, scenarios, counts) = shard::merge(parts)?;
+    let out = &args.output;
+    report::prepare_dir(&out.out)?;
+    let mut stdout = Printer::default();
+    let mut runs = Vec::new();
+    for (scenario, counts) in scenarios.into_iter().zip(counts) {
+        let run = ScenarioRun::assemble(scenario, job.method, counts)?;
+        if !out.quiet {
+            stdout.print(&report::table(&run));
+        }
+        runs.push(run);
+    }
+    write_outputs(out, &job, &runs)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    threads(args.threads)?;
+    if !(args.tolerance > 0.0) {
+        anyhow::bail!(BadFlag(format!(
+            "--tolerance {}: expected a positive number of standard errors",
+            args.tolerance
+        )));
+    }
+    let recorded = Recorded::read(&args.results)?;
+    let scenarios = recorded.job.scenarios().unwrap_or_default();
+    let progress = progress_bar(planned_trials(&scenarios, recorded.job.method), false);
+    let report = dosesim::check::check(&args.results, &recorded, args.tolerance, &|t| {
+        progress.inc(t)
+    })?;
+    progress.finish_and_clear();
+    if report.recorded_version != env!("CARGO_PKG_VERSION") {
+        eprintln!(
+            "note: recorded by dosesim {}, checked with {}",
+            report.recorded_version,
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    Printer::default().print(report.render(args.tolerance, args.rows).trim_end());
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(MOVED)
+    })
+}
+
+/// Writes the files, the report and the charts of `runs`, and says so.
+fn write_outputs(out: &OutputArgs, job: &Job, runs: &[ScenarioRun]) -> anyhow::Result<()> {
+    let html = if out.no_charts {
         None
     } else {
-        Some(dosesim::html::report_html(&runs)?)
+        Some(dosesim::html::report_html(runs)?)
     };
-    let mut written = report::write_outputs(&args.out, &runs, html.as_deref())?;
-    if !args.no_charts {
-        for run in &runs {
-            written.extend(plot::write_charts(run, &args.out)?);
+    let mut written = report::write_outputs(&out.out, job, runs, html.as_deref())?;
+    if !out.no_charts {
+        for run in runs {
+            written.extend(plot::write_charts(run, &out.out)?);
         }
     }
     let charts = written
@@ -121,16 +222,19 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A progress bar on stderr for Monte Carlo work expected to take more than
-/// about a second; hidden with `--quiet` and when stderr is not a terminal.
-fn progress_bar(scenarios: &[Scenario], method: MethodChoice, quiet: bool) -> ProgressBar {
-    // Exact results take milliseconds; count only what will be simulated.
-    let simulated = matches!(method, MethodChoice::Mc | MethodChoice::Both);
-    let trials: u64 = if simulated {
+/// Trials that `method` will simulate for `scenarios`; exact results take
+/// milliseconds and are not counted.
+fn planned_trials(scenarios: &[Scenario], method: MethodChoice) -> u64 {
+    if method.simulates() {
         scenarios.iter().map(ScenarioRun::planned_trials).sum()
     } else {
         0
-    };
+    }
+}
+
+/// A progress bar on stderr for Monte Carlo work expected to take more than
+/// about a second; hidden with `--quiet` and when stderr is not a terminal.
+fn progress_bar(trials: u64, quiet: bool) -> ProgressBar {
     // A conservative guess at the engine's speed on two cores.
     const TRIALS_PER_SECOND: u64 = 20_000_000;
     if quiet || trials < TRIALS_PER_SECOND || !std::io::stderr().is_terminal() {

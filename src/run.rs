@@ -9,10 +9,10 @@ use crate::scenario::{DesignSpec, Scenario};
 use crate::summary::OperatingCharacteristics;
 use crate::tally::{Tally, Weight};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Command-line overrides of what a scenario file says.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overrides {
     pub trials: Option<u64>,
     pub seed: Option<u64>,
@@ -41,7 +41,8 @@ impl Overrides {
 }
 
 /// Which engine evaluates a scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MethodChoice {
     /// Exact where the design allows it, which every design of the A+B
     /// family does (see [`crate::exact::exact_ab`]).
@@ -231,7 +232,8 @@ struct TruthResults {
     comparisons: Vec<Comparison>,
 }
 
-fn build_designs(scenario: &Scenario) -> Result<Vec<AbDesign>, RunError> {
+/// The scenario's designs, built for its number of doses.
+pub fn build_designs(scenario: &Scenario) -> Result<Vec<AbDesign>, RunError> {
     let k = scenario.doses.len();
     scenario
         .designs

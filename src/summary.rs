@@ -13,17 +13,17 @@
 
 use crate::tally::{Tally, Weight};
 use crate::truth::{MtdRule, Truth};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A figure and its Monte Carlo standard error (0 when exact).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     pub value: f64,
     pub se: f64,
 }
 
 /// How the figures were obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Monte Carlo simulation.
@@ -42,7 +42,7 @@ impl Method {
 }
 
 /// Operating characteristics of one design on one truth.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperatingCharacteristics {
     pub method: Method,
     /// Simulated trials (Monte Carlo only).
@@ -88,7 +88,7 @@ pub struct OperatingCharacteristics {
 }
 
 /// Operating characteristics at one dose.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DoseCharacteristics {
     /// Dose level, 1-based.
     pub dose: usize,

@@ -103,6 +103,26 @@ impl<W: Weight> Tally<W> {
         self.shape
     }
 
+    fn tables(&self) -> [&Vec<W>; 5] {
+        [
+            &self.select,
+            &self.dlt_by_n,
+            &self.over_by_n,
+            &self.dose_n_by_n,
+            &self.dose_x,
+        ]
+    }
+
+    fn tables_mut(&mut self) -> [&mut Vec<W>; 5] {
+        [
+            &mut self.select,
+            &mut self.dlt_by_n,
+            &mut self.over_by_n,
+            &mut self.dose_n_by_n,
+            &mut self.dose_x,
+        ]
+    }
+
     /// Total weight: trials counted, or probability mass (1 when complete).
     pub fn total(&self) -> W {
         self.total
@@ -139,13 +159,7 @@ impl<W: Weight> Tally<W> {
             "merging tallies of different shapes"
         );
         self.total += other.total;
-        for (mine, theirs) in [
-            (&mut self.select, &other.select),
-            (&mut self.dlt_by_n, &other.dlt_by_n),
-            (&mut self.over_by_n, &other.over_by_n),
-            (&mut self.dose_n_by_n, &other.dose_n_by_n),
-            (&mut self.dose_x, &other.dose_x),
-        ] {
+        for (mine, theirs) in self.tables_mut().into_iter().zip(other.tables()) {
             mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += *b);
         }
     }
@@ -243,6 +257,40 @@ impl<W: Weight> Tally<W> {
     }
 }
 
+impl Tally<u64> {
+    /// Every count, table after table: what a partial result stores.
+    pub fn counts(&self) -> Vec<u64> {
+        let mut out = vec![self.total];
+        for table in self.tables() {
+            out.extend_from_slice(table);
+        }
+        out
+    }
+
+    /// The tally whose [`Self::counts`] are `counts`; `None` when their number
+    /// does not fit `shape` or the tables do not each count `total` trials.
+    pub fn from_counts(shape: Shape, counts: &[u64]) -> Option<Self> {
+        let mut tally = Tally::new(shape);
+        let (&total, mut rest) = counts.split_first()?;
+        tally.total = total;
+        for table in tally.tables_mut() {
+            if rest.len() < table.len() {
+                return None;
+            }
+            let (mine, after) = rest.split_at(table.len());
+            table.copy_from_slice(mine);
+            rest = after;
+        }
+        let sums_to_total =
+            |t: &[u64]| t.iter().try_fold(0u64, |a, &b| a.checked_add(b)) == Some(total);
+        let whole = rest.is_empty()
+            && sums_to_total(&tally.select)
+            && sums_to_total(&tally.dlt_by_n)
+            && sums_to_total(&tally.over_by_n);
+        whole.then_some(tally)
+    }
+}
+
 /// The figures that paired comparisons difference, per trial: whether the
 /// selected dose is the true MTD, whether it over-doses, N, total DLTs and
 /// patients at over-dosing doses. Their means are `pcs`, `p_select_overdose`,
@@ -314,6 +362,16 @@ impl PairTally {
                 pair += 1;
             }
         }
+    }
+
+    /// Whether the tables have the sizes `designs` designs need (a stored
+    /// pair tally is checked before it is trusted).
+    pub fn fits(&self, designs: usize) -> bool {
+        let expected = PairTally::new(designs);
+        self.designs == designs
+            && self.sum.len() == expected.sum.len()
+            && self.sum_sq.len() == expected.sum_sq.len()
+            && self.cross.len() == expected.cross.len()
     }
 
     /// Adds another pair tally over the same designs.
@@ -397,6 +455,11 @@ mod tests {
             mtd: Some(1),
         };
         a.record(&end, 1);
+        assert_eq!(Tally::from_counts(shape, &a.counts()), Some(a.clone()));
+        let mut broken = a.counts();
+        broken[1] += 1;
+        assert_eq!(Tally::from_counts(shape, &broken), None);
+        assert_eq!(Tally::from_counts(shape, &a.counts()[1..]), None);
         let mut b = a.clone();
         b.merge(&a);
         assert_eq!(b.total(), 2);

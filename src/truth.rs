@@ -9,7 +9,7 @@ use serde::Serialize;
 pub const MAX_DOSES: usize = 32;
 
 /// How the "true MTD" that PCS is measured against is defined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MtdRule {
     /// The highest dose whose true DLT probability is ≤ target (DESIGN.md's

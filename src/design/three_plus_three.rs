@@ -18,7 +18,7 @@ use std::str::FromStr;
 pub const MAX_COHORT: u32 = 8;
 
 /// The named 3+3 variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// Storer (1989) design "A": no de-escalation; the top dose may be the MTD

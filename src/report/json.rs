@@ -2,13 +2,19 @@
 //! dosesim version, the scenario as read and as resolved (designs with all
 //! their switches, seed, trials) — so a result can be traced and re-run.
 
+use crate::job::Job;
 use crate::run::ScenarioRun;
+
+/// The format of `results.json`.
+pub const RESULTS_SCHEMA: &str = "dosesim-results/v1";
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Document<'a> {
     schema: &'static str,
     dosesim_version: &'static str,
+    /// What was run, in full: `dosesim check` runs it again.
+    job: &'a Job,
     scenarios: Vec<ScenarioRecord<'a>>,
 }
 
@@ -22,20 +28,26 @@ struct ScenarioRecord<'a> {
     /// `--method both`: every Monte Carlo figure against the exact one.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     selfcheck: &'a [crate::run::Check],
+    /// Paired differences between designs, as in comparison.csv.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    comparisons: &'a [crate::compare::Comparison],
 }
 
+/// One truth × design × method; names, not indices, identify it.
 #[derive(Serialize)]
 struct ResultRecord<'a> {
     truth: &'a str,
     design: &'a str,
-    #[serde(flatten)]
-    result: &'a crate::run::PairResult,
+    /// Seed of the random numbers (Monte Carlo only).
+    seed: Option<u64>,
+    oc: &'a crate::summary::OperatingCharacteristics,
 }
 
-pub fn results_json(runs: &[ScenarioRun]) -> Vec<u8> {
+pub fn results_json(job: &Job, runs: &[ScenarioRun]) -> Vec<u8> {
     let doc = Document {
-        schema: "dosesim-results/v1",
+        schema: RESULTS_SCHEMA,
         dosesim_version: env!("CARGO_PKG_VERSION"),
+        job,
         scenarios: runs
             .iter()
             .map(|run| ScenarioRecord {
@@ -47,10 +59,12 @@ pub fn results_json(runs: &[ScenarioRun]) -> Vec<u8> {
                     .map(|r| ResultRecord {
                         truth: &run.scenario.truths[r.truth].name,
                         design: &run.scenario.designs[r.design].name,
-                        result: r,
+                        seed: r.seed,
+                        oc: &r.oc,
                     })
                     .collect(),
                 selfcheck: &run.checks,
+                comparisons: &run.comparisons,
             })
             .collect(),
     };

@@ -11,9 +11,11 @@ mod table;
 pub use self::csv::{
     comparison_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv,
 };
-pub use self::json::results_json;
+pub use self::json::{RESULTS_SCHEMA, results_json};
+pub(crate) use self::table::render;
 pub use self::table::table;
 
+use crate::job::Job;
 use crate::run::ScenarioRun;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,12 +63,13 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir)
 }
 
-/// Writes [`OUTPUT_FILES`] for `runs` into `dir`, `report.html` when given
+/// Writes [`OUTPUT_FILES`] for `runs` of `job` into `dir`, `report.html` when given
 /// (see [`crate::html`]), `comparison.csv` when a scenario has two or more
 /// designs, `selfcheck.csv` when the runs hold self-checks and
 /// `events.csv` when a truth comes from a toxicity profile; returns the paths.
 pub fn write_outputs(
     dir: &Path,
+    job: &Job,
     runs: &[ScenarioRun],
     report_html: Option<&str>,
 ) -> Result<Vec<PathBuf>, ReportError> {
@@ -75,7 +78,7 @@ pub fn write_outputs(
         ("summary.csv", summary_csv(runs)),
         ("doses.csv", doses_csv(runs)),
         ("sample_size.csv", sample_size_csv(runs)),
-        ("results.json", results_json(runs)),
+        ("results.json", results_json(job, runs)),
     ];
     if let Some(html) = report_html {
         contents.push(("report.html", html.as_bytes().to_vec()));
@@ -92,9 +95,14 @@ pub fn write_outputs(
     {
         contents.push(("events.csv", events_csv(runs)));
     }
-    // Every file is complete in a temporary before the first rename.
+    write_files(dir, &contents)
+}
+
+/// Writes each `(name, bytes)` into `dir`: every file is complete in a
+/// temporary before the first is renamed into place.
+pub fn write_files(dir: &Path, contents: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, ReportError> {
     let mut staged = Vec::new();
-    for (name, bytes) in &contents {
+    for (name, bytes) in contents {
         let path = dir.join(name);
         let err = |source| ReportError {
             path: path.clone(),

@@ -8,7 +8,7 @@ use crate::tally::HEADLINES;
 use std::fmt::Write;
 
 /// Left-aligned first column, right-aligned others, two spaces apart.
-fn render(rows: &[Vec<String>], out: &mut String) {
+pub(crate) fn render(rows: &[Vec<String>], out: &mut String) {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width: Vec<usize> = (0..columns)
         .map(|c| {

@@ -1,0 +1,361 @@
+//! Regression checks: `dosesim check RESULTS.json` runs again exactly what a
+//! `results.json` records (its job: scenario texts, overrides, method, seed,
+//! trials) and compares every figure with the recorded one.
+//!
+//! * Exact figures must agree to [`EXACT_TOLERANCE`].
+//! * Monte Carlo figures of an unchanged engine agree bit for bit (same seed,
+//!   same counts). When they differ — a change meant to keep the statistics
+//!   but not the random stream — each must lie within `z` combined standard
+//!   errors, |new − old| ≤ z·sqrt(se_old² + se_new²); with both errors 0
+//!   the figures must agree to [`EXACT_TOLERANCE`].
+//!
+//! Every estimate of every truth × design × method is compared, per-dose ones
+//! included, and so are the distributions of N and of the DLT count.
+
+use crate::job::Job;
+use crate::report::RESULTS_SCHEMA;
+use crate::run::{RunError, ScenarioRun};
+use crate::scenario::ScenarioError;
+use crate::summary::{Estimate, Method, OperatingCharacteristics};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Exact figures, and Monte Carlo ones without a standard error, may differ
+/// by rounding only.
+pub const EXACT_TOLERANCE: f64 = 1e-9;
+
+/// Default number of combined standard errors a Monte Carlo figure may move.
+pub const DEFAULT_Z: f64 = 4.0;
+
+/// Why a check could not be made (as opposed to a check that failed).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a dosesim results.json: {problem}")]
+    Format { path: PathBuf, problem: String },
+    #[error("{path}: recorded scenario: {source}")]
+    Scenario {
+        path: PathBuf,
+        #[source]
+        source: ScenarioError,
+    },
+    #[error("{path}: {source}")]
+    Run {
+        path: PathBuf,
+        #[source]
+        source: RunError,
+    },
+}
+
+/// What a `results.json` holds that a check needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Recorded {
+    pub schema: String,
+    pub dosesim_version: String,
+    pub job: Job,
+    pub scenarios: Vec<RecordedScenario>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordedScenario {
+    pub scenario: RecordedName,
+    pub results: Vec<RecordedResult>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordedName {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordedResult {
+    pub truth: String,
+    pub design: String,
+    pub oc: OperatingCharacteristics,
+}
+
+impl Recorded {
+    pub fn read(path: &Path) -> Result<Recorded, CheckError> {
+        let bytes = std::fs::read(path).map_err(|source| CheckError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let format = |problem: String| CheckError::Format {
+            path: path.to_path_buf(),
+            problem,
+        };
+        #[derive(Deserialize)]
+        struct Header {
+            schema: Option<String>,
+        }
+        let header: Header = serde_json::from_slice(&bytes).map_err(|e| format(e.to_string()))?;
+        if header.schema.as_deref() != Some(RESULTS_SCHEMA) {
+            return Err(format(format!(
+                "schema is {:?}, expected {RESULTS_SCHEMA:?} (written by dosesim run)",
+                header.schema.unwrap_or_default()
+            )));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| format(e.to_string()))
+    }
+}
+
+/// How a figure compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// The same bits.
+    Identical,
+    /// Different, within tolerance.
+    Within,
+    /// Beyond tolerance.
+    Moved,
+}
+
+/// One figure, recorded and recomputed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    /// "scenario / truth / design (method)".
+    pub result: String,
+    pub figure: String,
+    pub old: Estimate,
+    pub new: Estimate,
+    /// (new − old) / sqrt(se_old² + se_new²), when that is defined.
+    pub z: Option<f64>,
+    pub verdict: Verdict,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub recorded_version: String,
+    pub figures: usize,
+    pub identical: usize,
+    /// Every figure that is not identical, within tolerance or not.
+    pub differences: Vec<Difference>,
+    /// Results recorded but not recomputed, or the other way round.
+    pub unmatched: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        self.unmatched.is_empty() && self.moved() == 0
+    }
+
+    pub fn moved(&self) -> usize {
+        self.differences
+            .iter()
+            .filter(|d| d.verdict == Verdict::Moved)
+            .count()
+    }
+
+    /// A table of what moved (beyond tolerance first), then one line of totals.
+    pub fn render(&self, z: f64, max_rows: usize) -> String {
+        let mut out = String::new();
+        for u in &self.unmatched {
+            let _ = writeln!(out, "MISSING  {u}");
+        }
+        let mut rows = self.differences.clone();
+        rows.sort_by(|a, b| {
+            b.verdict.cmp(&a.verdict).then_with(|| {
+                let za = a.z.map_or(f64::INFINITY, f64::abs);
+                let zb = b.z.map_or(f64::INFINITY, f64::abs);
+                zb.total_cmp(&za)
+            })
+        });
+        let mut table = vec![
+            ["verdict", "result", "figure", "recorded", "now", "z"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for d in rows.iter().take(max_rows) {
+            let verdict = match d.verdict {
+                Verdict::Moved => "MOVED",
+                Verdict::Within => "within",
+                Verdict::Identical => "same",
+            };
+            table.push(vec![
+                verdict.to_string(),
+                d.result.clone(),
+                d.figure.clone(),
+                show(d.old),
+                show(d.new),
+                d.z.map_or("-".to_string(), |z| format!("{z:.2}")),
+            ]);
+        }
+        if table.len() > 1 {
+            crate::report::render(&table, &mut out);
+        }
+        if rows.len() > max_rows {
+            let _ = writeln!(out, "… and {} more", rows.len() - max_rows);
+        }
+        let within = self.differences.len() - self.moved();
+        let _ = writeln!(
+            out,
+            "{}: {} figures compared: {} identical, {within} within tolerance (exact {EXACT_TOLERANCE:e}, Monte Carlo {z} SE), {} moved{}",
+            if self.passed() { "PASS" } else { "FAIL" },
+            self.figures,
+            self.identical,
+            self.moved(),
+            if self.unmatched.is_empty() {
+                String::new()
+            } else {
+                format!(", {} results unmatched", self.unmatched.len())
+            }
+        );
+        out
+    }
+}
+
+fn show(e: Estimate) -> String {
+    if e.se > 0.0 {
+        format!("{:.6} ± {:.2e}", e.value, e.se)
+    } else {
+        format!("{}", e.value)
+    }
+}
+
+/// Runs `recorded`'s job again and compares; Monte Carlo figures may move by
+/// `z` combined standard errors. `on_trials` hears of simulated trials.
+pub fn check(
+    path: &Path,
+    recorded: &Recorded,
+    z: f64,
+    on_trials: &(dyn Fn(u64) + Sync),
+) -> Result<CheckReport, CheckError> {
+    let scenarios = recorded
+        .job
+        .scenarios()
+        .map_err(|source| CheckError::Scenario {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut report = CheckReport {
+        recorded_version: recorded.dosesim_version.clone(),
+        ..CheckReport::default()
+    };
+    if scenarios.len() != recorded.scenarios.len() {
+        return Err(CheckError::Format {
+            path: path.to_path_buf(),
+            problem: format!(
+                "the job has {} scenarios but {} are recorded",
+                scenarios.len(),
+                recorded.scenarios.len()
+            ),
+        });
+    }
+    for (scenario, old) in scenarios.into_iter().zip(&recorded.scenarios) {
+        let run =
+            ScenarioRun::evaluate(scenario, recorded.job.method, on_trials).map_err(|source| {
+                CheckError::Run {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        compare_scenario(&run, old, z, &mut report);
+    }
+    Ok(report)
+}
+
+fn compare_scenario(run: &ScenarioRun, old: &RecordedScenario, z: f64, report: &mut CheckReport) {
+    let s = &run.scenario;
+    let key = |truth: &str, design: &str, method: Method| {
+        format!("{} / {truth} / {design} ({})", s.name, method.name())
+    };
+    let mut recorded: BTreeMap<String, &OperatingCharacteristics> = old
+        .results
+        .iter()
+        .map(|r| (key(&r.truth, &r.design, r.oc.method), &r.oc))
+        .collect();
+    for r in &run.results {
+        let name = key(
+            &s.truths[r.truth].name,
+            &s.designs[r.design].name,
+            r.oc.method,
+        );
+        match recorded.remove(&name) {
+            Some(old) => compare_result(&name, old, &r.oc, z, report),
+            None => report
+                .unmatched
+                .push(format!("{name}: not in the recorded results")),
+        }
+    }
+    report.unmatched.extend(
+        recorded
+            .into_keys()
+            .map(|name| format!("{name}: recorded but not computed now")),
+    );
+}
+
+fn compare_result(
+    result: &str,
+    old: &OperatingCharacteristics,
+    new: &OperatingCharacteristics,
+    z: f64,
+    report: &mut CheckReport,
+) {
+    let mut figures: Vec<(String, Estimate, Estimate)> = old
+        .figures()
+        .into_iter()
+        .zip(new.figures())
+        .map(|((name, o), (_, n))| (name, o, n))
+        .collect();
+    if old.doses.len() != new.doses.len() {
+        report.unmatched.push(format!(
+            "{result}: {} doses recorded, {} now",
+            old.doses.len(),
+            new.doses.len()
+        ));
+        return;
+    }
+    // Distributions: a probability's Monte Carlo error is sqrt(p(1 − p)/R).
+    for (label, o, n) in [
+        ("P(N = {})", &old.sample_size, &new.sample_size),
+        ("P(DLTs = {})", &old.dlt_count, &new.dlt_count),
+    ] {
+        let lookup = |pmf: &[(u32, f64)], v| pmf.iter().find(|(k, _)| *k == v).map_or(0.0, |p| p.1);
+        let mut values: Vec<u32> = o.iter().chain(n.iter()).map(|p| p.0).collect();
+        values.sort_unstable();
+        values.dedup();
+        for v in values {
+            let est = |oc: &OperatingCharacteristics, p: f64| Estimate {
+                value: p,
+                se: oc.trials.map_or(0.0, |r| (p * (1.0 - p) / r as f64).sqrt()),
+            };
+            figures.push((
+                label.replace("{}", &v.to_string()),
+                est(old, lookup(o, v)),
+                est(new, lookup(n, v)),
+            ));
+        }
+    }
+    for (figure, o, n) in figures {
+        report.figures += 1;
+        if o.value.to_bits() == n.value.to_bits() && o.se.to_bits() == n.se.to_bits() {
+            report.identical += 1;
+            continue;
+        }
+        let diff = n.value - o.value;
+        let combined = o.se.hypot(n.se);
+        let (zscore, ok) = if new.method == Method::Exact || combined == 0.0 {
+            (None, diff.abs() <= EXACT_TOLERANCE)
+        } else {
+            let zscore = diff / combined;
+            (Some(zscore), zscore.abs() <= z)
+        };
+        report.differences.push(Difference {
+            result: result.to_string(),
+            figure,
+            old: o,
+            new: n,
+            z: zscore,
+            verdict: if ok { Verdict::Within } else { Verdict::Moved },
+        });
+    }
+}
