@@ -165,7 +165,7 @@ fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     threads(args.threads)?;
-    if !(args.tolerance > 0.0) {
+    if args.tolerance.is_nan() || args.tolerance <= 0.0 {
         anyhow::bail!(BadFlag(format!(
             "--tolerance {}: expected a positive number of standard errors",
             args.tolerance

@@ -91,7 +91,7 @@ fn paired_standard_error_matches_the_spread_over_seeds() {
     let curve: [&[f64]; 1] = [&[0.05, 0.12, 0.25, 0.4, 0.55]];
     let seeds = 40;
     let mut diffs = vec![Vec::new(); 15];
-    let mut ses = vec![0.0; 15];
+    let mut ses = [0.0; 15];
     for seed in 0..seeds {
         let run =
             ScenarioRun::monte_carlo(with_truths(&curve, 20_000, 1000 + seed), &|_| {}).unwrap();

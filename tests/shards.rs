@@ -193,7 +193,7 @@ fn bad_sets_of_parts_are_refused() {
     refused(&[], "");
 
     // Not a part: a scenario, a results.json, a truncated part.
-    refused(&[s.scenario.clone()], "not a dosesim part file");
+    refused(std::slice::from_ref(&s.scenario), "not a dosesim part file");
     s.run("single", &["--no-charts"]);
     refused(
         &[s.path("single").join("results.json")],
