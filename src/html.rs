@@ -134,6 +134,14 @@ fn scenario_section(out: &mut String, i: usize, run: &ScenarioRun, charts: &[Svg
         let _ = writeln!(out, "<p>{}</p>", escape(d.trim()));
     }
     provenance(out, run);
+    if !crate::report::shows_each_truth(run) {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">A sweep over {} truths: one row per truth × design is in summary.csv, per dose in doses.csv, and the paired differences in comparison.csv; per-truth tables and charts are not drawn.</p>\n</section>",
+            s.truths.len()
+        );
+        return;
+    }
     summary_table(out, run);
     for (t, truth) in s.truths.iter().enumerate() {
         let p: Vec<String> = truth.p_dlt.iter().map(|p| p.to_string()).collect();
@@ -144,6 +152,7 @@ fn scenario_section(out: &mut String, i: usize, run: &ScenarioRun, charts: &[Svg
             escape(&p.join(", "))
         );
         dose_table(out, run, t);
+        comparison_table(out, run, t);
         for chart in charts.iter().filter(|c| c.truth == t) {
             // The chart draws its own title; its <title> element names it
             // for screen readers.
@@ -269,6 +278,41 @@ fn dose_table(out: &mut String, run: &ScenarioRun, t: usize) {
         }
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// Paired differences between the designs on truth `t`, if there are two or
+/// more designs.
+fn comparison_table(out: &mut String, run: &ScenarioRun, t: usize) {
+    let s = &run.scenario;
+    let rows: Vec<_> = run.comparisons.iter().filter(|c| c.truth == t).collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("<table class=\"comparisons\">\n<thead><tr><th>design a</th><th>design b</th><th>method</th><th>figure</th><th>a</th><th>b</th><th>a − b ± paired SE</th><th>unpaired SE</th><th>beyond 2 SE</th></tr></thead>\n<tbody>\n");
+    for c in rows {
+        let diff = Estimate {
+            value: c.diff,
+            se: c.se_paired,
+        };
+        let beyond = match c.beyond_2se() {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}<td>{beyond}</td></tr>",
+            escape(&s.designs[c.a].name),
+            escape(&s.designs[c.b].name),
+            c.method.name(),
+            c.figure,
+            cell(&format!("{:.4}", c.value_a)),
+            cell(&format!("{:.4}", c.value_b)),
+            cell(&est(&diff, 4)),
+            cell(&format!("{:.2e}", c.se_unpaired)),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n<p class=\"note\">Designs run on the same simulated patients, so their difference has the paired standard error, usually far below the unpaired one.</p>\n");
 }
 
 #[cfg(test)]

@@ -226,6 +226,9 @@ fn plan(run: &ScenarioRun) -> Vec<(usize, ChartKind, String, BarChart)> {
     let s = &run.scenario;
     let scenario = slug(&s.name);
     let mut out = Vec::new();
+    if !crate::report::shows_each_truth(run) {
+        return out;
+    }
     for (t, truth_slug) in truth_slugs(run).into_iter().enumerate() {
         let results = shown_results(run, t);
         if results.is_empty() {

@@ -5,6 +5,11 @@
 use crate::job::Job;
 use crate::run::ScenarioRun;
 
+/// Above this many truth × design × method results, `results.json` is written
+/// on one line: indentation would more than double a sweep's file (10 000
+/// truths × 3 designs: 128 MB compact, 307 MB indented).
+pub const COMPACT_ABOVE: usize = 1000;
+
 /// The format of `results.json`.
 pub const RESULTS_SCHEMA: &str = "dosesim-results/v1";
 use serde::Serialize;
@@ -68,7 +73,13 @@ pub fn results_json(job: &Job, runs: &[ScenarioRun]) -> Vec<u8> {
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let results: usize = runs.iter().map(|r| r.results.len()).sum();
+    let mut bytes = if results > COMPACT_ABOVE {
+        serde_json::to_vec(&doc)
+    } else {
+        serde_json::to_vec_pretty(&doc)
+    }
+    .unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }

@@ -13,7 +13,7 @@ pub use self::csv::{
 };
 pub use self::json::{RESULTS_SCHEMA, results_json};
 pub(crate) use self::table::render;
-pub use self::table::table;
+pub use self::table::{MAX_TRUTH_TABLES, shows_each_truth, table};
 
 use crate::job::Job;
 use crate::run::ScenarioRun;

@@ -43,9 +43,15 @@ fn percent(p: f64) -> String {
     format!("{:.1}", 100.0 * p)
 }
 
-/// Above this many truths a scenario is a sweep: its table summarises over
-/// truths instead of showing each.
+/// Above this many truths a scenario is a sweep: its table, report and charts
+/// summarise over truths instead of showing each (the CSV files still have
+/// every truth).
 pub const MAX_TRUTH_TABLES: usize = 12;
+
+/// Whether `run` gets per-truth tables and charts (it is not a sweep).
+pub fn shows_each_truth(run: &ScenarioRun) -> bool {
+    run.scenario.truths.len() <= MAX_TRUTH_TABLES
+}
 
 /// The headline figures' column titles, and how a value is shown.
 const HEADLINE_TITLES: [&str; 5] = ["PCS %", "sel>target %", "E[N]", "E[DLT]", "E[N>target]"];
@@ -222,11 +228,11 @@ pub fn table(run: &ScenarioRun) -> String {
     if let Some(d) = &s.description {
         let _ = writeln!(out, "  {}", d.trim());
     }
-    if s.truths.len() > MAX_TRUTH_TABLES {
+    if !shows_each_truth(run) {
         sweep(run, &mut out);
     }
     for (t, truth) in s.truths.iter().enumerate() {
-        if s.truths.len() > MAX_TRUTH_TABLES {
+        if !shows_each_truth(run) {
             break;
         }
         let results: Vec<_> = run.results.iter().filter(|r| r.truth == t).collect();
