@@ -152,8 +152,19 @@ impl ScenarioRun {
         method: MethodChoice,
         on_trials: &(dyn Fn(u64) + Sync),
     ) -> Result<ScenarioRun, RunError> {
-        let counts = Self::simulate(&scenario, method, Shard::WHOLE, on_trials)?;
-        Self::assemble(scenario, method, counts)
+        let designs = build_designs(&scenario)?;
+        // Each truth's tallies are summarised as soon as they are counted, so
+        // a sweep holds the tallies of the truths in flight only.
+        let per_truth = (0..scenario.truths.len())
+            .into_par_iter()
+            .map(|t| {
+                let joint = method
+                    .simulates()
+                    .then(|| simulate_truth(&scenario, &designs, t, Shard::WHOLE, on_trials));
+                evaluate_truth(&scenario, &designs, t, method, joint.as_ref())
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self::collect(scenario, per_truth))
     }
 
     /// The Monte Carlo part of [`Self::evaluate`], for the batches of `shard`
@@ -168,28 +179,9 @@ impl ScenarioRun {
             return Ok(None);
         }
         let designs = build_designs(scenario)?;
-        let sim = scenario.simulation;
-        let settings = McSettings {
-            trials: sim.trials,
-            seed: sim.seed,
-        };
-        // Truths in parallel as well as batches: a sweep of many truths at
-        // few trials each still keeps every core busy.
-        let counts = scenario
-            .truths
-            .par_iter()
-            .map(|truth| {
-                let true_mtd = truth.true_mtd(scenario.target, scenario.true_mtd);
-                simulate_designs(
-                    &designs,
-                    truth,
-                    scenario.target,
-                    true_mtd,
-                    settings,
-                    shard,
-                    on_trials,
-                )
-            })
+        let counts = (0..scenario.truths.len())
+            .into_par_iter()
+            .map(|t| simulate_truth(scenario, &designs, t, shard, on_trials))
             .collect();
         Ok(Some(counts))
     }
@@ -203,13 +195,17 @@ impl ScenarioRun {
         counts: Option<Counts>,
     ) -> Result<ScenarioRun, RunError> {
         let designs = build_designs(&scenario)?;
-        let per_truth: Vec<TruthResults> = (0..scenario.truths.len())
+        let per_truth = (0..scenario.truths.len())
             .into_par_iter()
             .map(|t| {
                 let joint = counts.as_ref().map(|c| &c[t]);
                 evaluate_truth(&scenario, &designs, t, method, joint)
             })
             .collect::<Result<_, _>>()?;
+        Ok(Self::collect(scenario, per_truth))
+    }
+
+    fn collect(scenario: Scenario, per_truth: Vec<TruthResults>) -> ScenarioRun {
         let mut run = ScenarioRun {
             scenario,
             results: Vec::new(),
@@ -221,8 +217,36 @@ impl ScenarioRun {
             run.checks.extend(truth.checks);
             run.comparisons.extend(truth.comparisons);
         }
-        Ok(run)
+        run
     }
+}
+
+/// Every design on truth `t`, on the same simulated patients. Truths run in
+/// parallel as well as batches, so a sweep of many truths at few trials each
+/// still keeps every core busy.
+fn simulate_truth(
+    scenario: &Scenario,
+    designs: &[AbDesign],
+    t: usize,
+    shard: Shard,
+    on_trials: &(dyn Fn(u64) + Sync),
+) -> Joint {
+    let truth = &scenario.truths[t];
+    let sim = scenario.simulation;
+    let settings = McSettings {
+        trials: sim.trials,
+        seed: sim.seed,
+    };
+    let true_mtd = truth.true_mtd(scenario.target, scenario.true_mtd);
+    simulate_designs(
+        designs,
+        truth,
+        scenario.target,
+        true_mtd,
+        settings,
+        shard,
+        on_trials,
+    )
 }
 
 /// One truth's share of a [`ScenarioRun`].
