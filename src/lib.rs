@@ -4,6 +4,7 @@ pub mod compare;
 pub mod design;
 pub mod engine;
 pub mod exact;
+pub mod grid;
 pub mod html;
 pub mod job;
 pub mod plot;

@@ -1,16 +1,21 @@
 //! Scenario files: what a user asks dosesim to evaluate.
 //!
 //! A scenario is a TOML file holding one or more true dose–toxicity curves
-//! (`[[truth]]`), zero or more designs (`[[design]]`; none means the 3+3
+//! (`[[truth]]`, and `[[grid]]` tables that generate them, see
+//! [`crate::grid`]), zero or more designs (`[[design]]`; none means the 3+3
 //! `strict` preset) and simulation settings. Every truth × design pair is
 //! evaluated. Everything is validated here, at load time, with errors that
 //! name the file, the field and what was expected; later stages trust it.
-//! The format is documented in README.md.
+//! Grids are expanded here too: [`Scenario::truths`] holds the file's
+//! `[[truth]]` curves in file order, then each grid's curves in grid order.
+//! The format is documented in README.md, and for grids in docs/grids.md.
 
 use crate::design::{AbDesign, AbParams, DesignError, Preset};
 use crate::engine::MAX_TRIALS;
-use crate::truth::{Event, MtdRule, Truth, TruthError};
+use crate::grid::{Grid, RawGrid, TruthOrigin};
+use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Trials when a scenario does not say.
@@ -19,7 +24,8 @@ pub const DEFAULT_TRIALS: u64 = 1_000_000;
 pub const DEFAULT_SEED: u64 = 2026;
 /// Target DLT rate when a scenario does not say.
 pub const DEFAULT_TARGET: f64 = 0.30;
-/// Most truths in one file (a sweep is one file).
+/// Most truths in one file (a sweep is one file), counting those grids
+/// generate.
 pub const MAX_TRUTHS: usize = 100_000;
 /// Most designs in one file.
 pub const MAX_DESIGNS: usize = 64;
@@ -97,7 +103,13 @@ pub struct Scenario {
     pub true_mtd: MtdRule,
     /// One label per dose level.
     pub doses: Vec<String>,
+    /// The file's `[[truth]]` curves in file order, then the curves of each
+    /// `[[grid]]` in grid order.
     pub truths: Vec<Truth>,
+    /// Where each truth came from: one per truth, in the same order. Left out
+    /// of the JSON when every truth is a `[[truth]]`.
+    #[serde(skip_serializing_if = "crate::grid::all_explicit")]
+    pub truth_origins: Vec<TruthOrigin>,
     pub designs: Vec<DesignSpec>,
     pub simulation: Simulation,
     /// The file's text as read, kept for provenance.
@@ -115,6 +127,8 @@ struct RawScenario {
     doses: Option<Vec<String>>,
     #[serde(default)]
     truth: Vec<RawTruth>,
+    #[serde(default)]
+    grid: Vec<RawGrid>,
     #[serde(default)]
     design: Vec<RawDesign>,
     simulation: Option<RawSimulation>,
@@ -211,6 +225,7 @@ impl Scenario {
                 .map(|d| format!("dose {d}"))
                 .collect(),
             truths: vec![truth],
+            truth_origins: vec![TruthOrigin::explicit()],
             designs: presets.iter().map(|&p| DesignSpec::preset(p)).collect(),
             simulation: Simulation {
                 trials: DEFAULT_TRIALS,
@@ -276,16 +291,44 @@ impl Validator<'_> {
                 ));
             }
         };
-        let truths = self.truths(raw.truth)?;
-        let k = truths[0].num_doses();
-        let doses = match raw.doses {
-            None => (1..=k).map(|d| format!("dose {d}")).collect(),
-            Some(labels) if labels.len() != k => {
+        let mut truths = self.truths(raw.truth, !raw.grid.is_empty())?;
+        if let (Some(first), Some(labels)) = (truths.first(), &raw.doses) {
+            let k = first.num_doses();
+            if labels.len() != k {
                 return Err(self.invalid(
                     "doses",
                     format!("has {} labels but truth[0].p_dlt has {k} doses: expected one label per dose", labels.len()),
                 ));
             }
+        }
+        // The number of doses, and what fixed it (for messages).
+        let known = match (truths.first(), &raw.doses) {
+            (Some(t), _) => Some((
+                t.num_doses(),
+                format!("truth[0].p_dlt has {}", t.num_doses()),
+            )),
+            (None, Some(labels)) if (1..=MAX_DOSES).contains(&labels.len()) => {
+                Some((labels.len(), format!("doses has {} labels", labels.len())))
+            }
+            (None, Some(labels)) => {
+                return Err(self.invalid(
+                    "doses",
+                    format!(
+                        "has {} labels: expected one label per dose, 1 to {MAX_DOSES}",
+                        labels.len()
+                    ),
+                ));
+            }
+            (None, None) => None,
+        };
+        let grids = self.grids(raw.grid, target, known, truths.len())?;
+        let mut truth_origins = vec![TruthOrigin::explicit(); truths.len()];
+        self.expand(&grids, &mut truths, &mut truth_origins)?;
+        let Some(k) = truths.first().map(Truth::num_doses) else {
+            return Err(self.invalid("truth", "missing: expected at least one truth"));
+        };
+        let doses = match raw.doses {
+            None => (1..=k).map(|d| format!("dose {d}")).collect(),
             Some(labels) => labels,
         };
         let designs = self.designs(raw.design, k)?;
@@ -298,6 +341,7 @@ impl Validator<'_> {
             true_mtd,
             doses,
             truths,
+            truth_origins,
             designs,
             simulation,
             text: text.to_string(),
@@ -323,11 +367,12 @@ impl Validator<'_> {
         }
     }
 
-    fn truths(&self, raw: Vec<RawTruth>) -> Result<Vec<Truth>, ScenarioError> {
-        if raw.is_empty() {
+    /// The file's `[[truth]]` curves; none is an error unless grids follow.
+    fn truths(&self, raw: Vec<RawTruth>, has_grids: bool) -> Result<Vec<Truth>, ScenarioError> {
+        if raw.is_empty() && !has_grids {
             return Err(self.invalid(
                 "truth",
-                "missing: expected at least one [[truth]] with p_dlt = [...]",
+                "missing: expected at least one [[truth]] with p_dlt = [...], or a [[grid]] that generates truths",
             ));
         }
         if raw.len() > MAX_TRUTHS {
@@ -337,6 +382,7 @@ impl Validator<'_> {
             ));
         }
         let mut truths: Vec<Truth> = Vec::with_capacity(raw.len());
+        let mut names: HashSet<String> = HashSet::with_capacity(raw.len());
         for (i, t) in raw.into_iter().enumerate() {
             let name = t.name.unwrap_or_else(|| format!("truth {}", i + 1));
             let truth = match (t.p_dlt, t.events) {
@@ -374,7 +420,7 @@ impl Validator<'_> {
                     ));
                 }
             }
-            if truths.iter().any(|t| t.name == truth.name) {
+            if !names.insert(truth.name.clone()) {
                 return Err(self.invalid(
                     format!("truth[{i}].name"),
                     format!("{:?} is used twice: expected unique names", truth.name),
@@ -383,6 +429,141 @@ impl Validator<'_> {
             truths.push(truth);
         }
         Ok(truths)
+    }
+
+    /// The `[[grid]]` tables, validated, with their number of doses settled:
+    /// every grid must agree with `known` (the explicit truths' or the
+    /// labels'), else with the first grid that fixes it. Nothing is generated.
+    fn grids(
+        &self,
+        raw: Vec<RawGrid>,
+        target: f64,
+        mut known: Option<(usize, String)>,
+        explicit: usize,
+    ) -> Result<Vec<Grid>, ScenarioError> {
+        // Each grid makes at least one truth.
+        if explicit + raw.len() > MAX_TRUTHS {
+            return Err(self.invalid(
+                "grid",
+                format!(
+                    "has {} grids, each making at least one truth: at most {MAX_TRUTHS} truths per file",
+                    raw.len()
+                ),
+            ));
+        }
+        let field = |i: usize, f: &str| {
+            if f.is_empty() {
+                format!("grid[{i}]")
+            } else {
+                format!("grid[{i}].{f}")
+            }
+        };
+        let mut grids: Vec<Grid> = Vec::with_capacity(raw.len());
+        let mut names: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+        let mut open = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let (grid, fixed) = r
+                .validate(target)
+                .map_err(|e| self.invalid(field(i, &e.field), e.problem))?;
+            if let Some(other) = names.insert(grid.name.clone(), i) {
+                return Err(self.invalid(
+                    field(i, "name"),
+                    format!(
+                        "{:?} is used twice (grid[{other}] has it): expected unique grid names (set name = \"...\")",
+                        grid.name
+                    ),
+                ));
+            }
+            if fixed {
+                let k = grid.num_doses();
+                let at = field(i, grid.doses_field());
+                match &known {
+                    Some((expected, source)) if *expected != k => {
+                        return Err(self.invalid(
+                            at,
+                            format!(
+                                "gives {k} doses but {source}: every truth must cover the same dose levels"
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => known = Some((k, format!("{at} gives {k}"))),
+                }
+            } else {
+                open.push(i);
+            }
+            grids.push(grid);
+        }
+        for i in open {
+            let Some((k, _)) = known else {
+                return Err(self.invalid(
+                    field(i, "doses"),
+                    "missing: nothing else fixes the number of dose levels; expected doses = K in the grid, doses = [...] labels, or a [[truth]]",
+                ));
+            };
+            grids[i].set_doses(k);
+        }
+        Ok(grids)
+    }
+
+    /// Appends the grids' truths, after checking that the file's total stays
+    /// within [`MAX_TRUTHS`] (before generating anything) and that every name
+    /// is unique.
+    fn expand(
+        &self,
+        grids: &[Grid],
+        truths: &mut Vec<Truth>,
+        origins: &mut Vec<TruthOrigin>,
+    ) -> Result<(), ScenarioError> {
+        if grids.is_empty() {
+            return Ok(());
+        }
+        let mut total = truths.len() as u128;
+        for (i, g) in grids.iter().enumerate() {
+            let n = g.count();
+            total += n;
+            if total > MAX_TRUTHS as u128 {
+                let before = total - n;
+                let with = if before == 0 {
+                    String::new()
+                } else {
+                    format!(", {total} with the {before} before it")
+                };
+                return Err(self.invalid(
+                    format!("grid[{i}]"),
+                    format!(
+                        "makes {n} truths ({}){with}: at most {MAX_TRUTHS} truths per file, counting those grids make",
+                        g.count_terms()
+                    ),
+                ));
+            }
+        }
+        let mut taken: HashMap<String, String> = truths
+            .iter()
+            .enumerate()
+            .map(|(t, truth)| (truth.name.clone(), format!("truth[{t}]")))
+            .collect();
+        truths.reserve(total as usize - truths.len());
+        origins.reserve(total as usize - origins.len());
+        for (i, g) in grids.iter().enumerate() {
+            let (new, from) = g
+                .generate()
+                .map_err(|e| self.invalid(format!("grid[{i}]"), e.to_string()))?;
+            for t in &new {
+                if let Some(other) = taken.insert(t.name.clone(), format!("grid[{i}]")) {
+                    return Err(self.invalid(
+                        format!("grid[{i}]"),
+                        format!(
+                            "makes a truth named {:?}, a name {other} already gives: expected unique names (set name = \"...\" on the grid)",
+                            t.name
+                        ),
+                    ));
+                }
+            }
+            truths.extend(new);
+            origins.extend(from);
+        }
+        Ok(())
     }
 
     fn designs(&self, raw: Vec<RawDesign>, k: usize) -> Result<Vec<DesignSpec>, ScenarioError> {
@@ -683,7 +864,10 @@ seed = 2026
                 "truth[0].p_dlt[1]: = NaN",
             ),
             ("[[truth]]\np_dlt = []\n", "truth[0].p_dlt: is empty"),
-            ("name = \"x\"\n", "truth: missing"),
+            (
+                "name = \"x\"\n",
+                "truth: missing: expected at least one [[truth]] with p_dlt = [...], or a [[grid]]",
+            ),
             (
                 &format!("doses = [\"a\"]\n{base}"),
                 "doses: has 1 labels but truth[0].p_dlt has 2 doses",
