@@ -500,7 +500,21 @@ fn charts_and_report() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(files.len(), 4, "{files:?}");
+    let mut files: Vec<_> = files
+        .iter()
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "comparison.csv",
+            "doses.csv",
+            "results.json",
+            "sample_size.csv",
+            "summary.csv"
+        ]
+    );
 }
 
 /// A truth from a toxicity profile is reported with its events.
@@ -526,4 +540,31 @@ fn toxicity_profiles_are_reported() {
     );
     let json = std::fs::read_to_string(out.path().join("results.json")).unwrap();
     assert!(json.contains("\"grade 3 rash\""));
+}
+
+/// Grid-generated truths get their parameters in truths.csv, one row per
+/// truth × parameter, and one row per truth in summary.csv.
+#[test]
+fn grid_truths_are_listed_with_their_parameters() {
+    let (dir, path) = scenario(
+        r#"
+[[grid]]
+model = "logistic"
+x = [-1.0, 0.0, 1.0]
+a = { from = -2.0, to = -1.0, steps = 3 }
+b = [1.0, 2.0]
+[simulation]
+trials = 1000
+"#,
+    );
+    let out = dir.path().join("out");
+    run_quietly(&path, &out, &["--no-charts"]);
+    let truths = std::fs::read_to_string(out.join("truths.csv")).unwrap();
+    let lines: Vec<&str> = truths.lines().collect();
+    assert_eq!(lines[0], "scenario,truth,grid,model,parameter,value");
+    assert_eq!(lines.len(), 1 + 6 * 2, "{truths}");
+    assert_eq!(lines[1], "case,logistic a=-2 b=1,logistic,logistic,a,-2");
+    assert_eq!(lines[2], "case,logistic a=-2 b=1,logistic,logistic,b,1");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 1 + 6);
 }

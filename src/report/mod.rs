@@ -9,7 +9,7 @@ mod json;
 mod table;
 
 pub use self::csv::{
-    comparison_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv,
+    comparison_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv, truths_csv,
 };
 pub use self::json::{RESULTS_SCHEMA, results_json};
 pub(crate) use self::table::render;
@@ -65,7 +65,8 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 
 /// Writes [`OUTPUT_FILES`] for `runs` of `job` into `dir`, `report.html` when given
 /// (see [`crate::html`]), `comparison.csv` when a scenario has two or more
-/// designs, `selfcheck.csv` when the runs hold self-checks and
+/// designs, `truths.csv` when a truth comes from a `[[grid]]`,
+/// `selfcheck.csv` when the runs hold self-checks and
 /// `events.csv` when a truth comes from a toxicity profile; returns the paths.
 pub fn write_outputs(
     dir: &Path,
@@ -88,6 +89,12 @@ pub fn write_outputs(
     }
     if runs.iter().any(|r| !r.checks.is_empty()) {
         contents.push(("selfcheck.csv", selfcheck_csv(runs)));
+    }
+    if runs
+        .iter()
+        .any(|r| !crate::grid::all_explicit(&r.scenario.truth_origins))
+    {
+        contents.push(("truths.csv", truths_csv(runs)));
     }
     if runs
         .iter()
