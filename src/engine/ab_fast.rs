@@ -170,7 +170,7 @@ impl AbFast {
     /// climbing visit is one hash, one comparison to go on, and one to tell
     /// the two apart. The visit that ends the climb hands over to
     /// [`Self::settle`].
-    #[inline]
+    #[inline(always)]
     pub fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
         let k = self.num_doses;
         let mut dose = self.start;

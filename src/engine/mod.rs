@@ -113,11 +113,18 @@ impl<'a> AbRunner<'a> {
     }
 }
 
+impl Runner for AbFast {
+    #[inline(always)]
+    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
+        AbFast::run(self, state, stream, trial)
+    }
+}
+
 impl Runner for AbRunner<'_> {
     #[inline(always)]
     fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
         match self {
-            AbRunner::Fast(fast) => fast.run(state, stream, trial),
+            AbRunner::Fast(fast) => AbFast::run(fast, state, stream, trial),
             AbRunner::Generic(generic) => generic.run(state, stream, trial),
         }
     }
@@ -216,9 +223,18 @@ pub fn simulate_designs(
     shard: Shard,
     on_batch: &(dyn Fn(u64) + Sync),
 ) -> Joint {
-    let runners: Vec<AbRunner> = designs.iter().map(|d| AbRunner::new(d, truth)).collect();
     let shapes: Vec<Shape> = designs.iter().map(shape_of).collect();
     let batches = shard.batches(settings.trials);
+    // One design, the common case, runs without dispatch per trial.
+    if let [design] = designs {
+        if let Some(fast) = AbFast::new(design, &CohortOutcomes::new(&truth.p_dlt)) {
+            let runners = [fast];
+            return run_batches(
+                &runners, &shapes, truth, target, true_mtd, settings, batches, on_batch,
+            );
+        }
+    }
+    let runners: Vec<AbRunner> = designs.iter().map(|d| AbRunner::new(d, truth)).collect();
     run_batches(
         &runners, &shapes, truth, target, true_mtd, settings, batches, on_batch,
     )
@@ -268,6 +284,22 @@ fn run_batches<R: Runner>(
             |(mut joint, mut states, mut values), batch| {
                 let first = batch * BATCH;
                 let last = (first + BATCH).min(trials);
+                if let [runner] = runners {
+                    // One design: no pairing, and the tally and state moved
+                    // into locals, which the compiler keeps in registers
+                    // (through the vectors: 9% more instructions per trial).
+                    if let (Some(mut tally), Some(mut state)) = (joint.tallies.pop(), states.pop())
+                    {
+                        for trial in first..last {
+                            let mtd = runner.run(&mut state, &stream, trial);
+                            tally.record(&state.end(mtd), 1);
+                        }
+                        joint.tallies.push(tally);
+                        states.push(state);
+                    }
+                    on_batch(last - first);
+                    return (joint, states, values);
+                }
                 for trial in first..last {
                     for (d, runner) in runners.iter().enumerate() {
                         let state = &mut states[d];
