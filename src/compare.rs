@@ -16,6 +16,10 @@ use serde::Serialize;
 /// A difference is called out when it exceeds this many paired standard errors.
 pub const SIGNIFICANT_SE: f64 = 2.0;
 
+/// Exact differences smaller than this are rounding, not a difference
+/// between the designs (exact figures carry errors of a few ulps).
+pub const EXACT_RESOLUTION: f64 = 1e-9;
+
 /// One headline figure of design `a` against design `b` on one truth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -51,6 +55,21 @@ impl Comparison {
     /// standard errors; `None` for exact differences, which need no test.
     pub fn beyond_2se(&self) -> Option<bool> {
         self.z().map(|z| z.abs() > SIGNIFICANT_SE)
+    }
+
+    /// The sign of a difference that is real: beyond 2 paired SE (Monte
+    /// Carlo) or beyond [`EXACT_RESOLUTION`] (exact); 0 otherwise.
+    pub fn direction(&self) -> i8 {
+        let real = self
+            .beyond_2se()
+            .unwrap_or(self.diff.abs() > EXACT_RESOLUTION);
+        if !real {
+            0
+        } else if self.diff > 0.0 {
+            1
+        } else {
+            -1
+        }
     }
 }
 
@@ -114,4 +133,38 @@ fn paired_se(pairs: &PairTally, a: usize, b: usize, figure: usize) -> f64 {
     let numerator = sum_sq * i128::from(r) - sum * sum;
     let r = r as f64;
     (numerator as f64).sqrt() / (r * r.sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comparison(method: Method, diff: f64, se_paired: f64) -> Comparison {
+        Comparison {
+            truth: 0,
+            method,
+            a: 0,
+            b: 1,
+            figure: "pcs",
+            value_a: 0.5 + diff,
+            value_b: 0.5,
+            diff,
+            se_paired,
+            se_unpaired: 2.0 * se_paired,
+        }
+    }
+
+    #[test]
+    fn real_differences_have_a_direction() {
+        // Exact: rounding is no difference.
+        assert_eq!(comparison(Method::Exact, 3e-16, 0.0).direction(), 0);
+        assert_eq!(comparison(Method::Exact, -2e-6, 0.0).direction(), -1);
+        assert_eq!(comparison(Method::Exact, -2e-6, 0.0).beyond_2se(), None);
+        // Monte Carlo: beyond 2 paired SE.
+        assert_eq!(comparison(Method::Mc, 0.019, 0.01).direction(), 0);
+        assert_eq!(comparison(Method::Mc, 0.021, 0.01).direction(), 1);
+        assert_eq!(comparison(Method::Mc, 0.021, 0.01).z(), Some(2.1));
+        assert_eq!(comparison(Method::Mc, 0.0, 0.0).z(), Some(0.0));
+        assert_eq!(comparison(Method::Mc, 0.0, 0.0).direction(), 0);
+    }
 }

@@ -1,7 +1,7 @@
 //! The terminal table: per truth, how often each design selects each dose,
 //! and its headline figures, with the Monte Carlo uncertainty stated once.
 
-use crate::compare::SIGNIFICANT_SE;
+use crate::compare::{EXACT_RESOLUTION, SIGNIFICANT_SE};
 use crate::run::{CHECK_Z, ScenarioRun};
 use crate::summary::Method;
 use crate::tally::HEADLINES;
@@ -152,7 +152,7 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
     }
     let _ = writeln!(
         out,
-        "\n  truths on which a − b is above / below 0 (Monte Carlo: beyond {SIGNIFICANT_SE} paired SE):"
+        "\n  truths on which a − b is above / below 0 (Monte Carlo: beyond {SIGNIFICANT_SE} paired SE; exact: beyond {EXACT_RESOLUTION:e}):"
     );
     let mut header = vec!["a − b".to_string()];
     header.extend(HEADLINE_TITLES.map(String::from));
@@ -179,11 +179,10 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
                 .iter()
                 .filter(|c| (c.method, c.a, c.b, c.figure) == (method, a, b, figure))
             {
-                let counts = c.beyond_2se().unwrap_or(c.diff != 0.0);
-                if counts && c.diff > 0.0 {
-                    above += 1;
-                } else if counts && c.diff < 0.0 {
-                    below += 1;
+                match c.direction() {
+                    1 => above += 1,
+                    -1 => below += 1,
+                    _ => {}
                 }
             }
             row.push(format!("{above} / {below}"));
