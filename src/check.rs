@@ -13,7 +13,7 @@
 //! included, and so are the distributions of N and of the DLT count.
 
 use crate::job::Job;
-use crate::report::RESULTS_SCHEMA;
+use crate::report::{JsonReadError, RESULTS_SCHEMA, read_json};
 use crate::run::{RunError, ScenarioRun};
 use crate::scenario::ScenarioError;
 use crate::summary::{Estimate, Method, OperatingCharacteristics};
@@ -84,26 +84,16 @@ pub struct RecordedResult {
 
 impl Recorded {
     pub fn read(path: &Path) -> Result<Recorded, CheckError> {
-        let bytes = std::fs::read(path).map_err(|source| CheckError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let format = |problem: String| CheckError::Format {
-            path: path.to_path_buf(),
-            problem,
-        };
-        #[derive(Deserialize)]
-        struct Header {
-            schema: Option<String>,
-        }
-        let header: Header = serde_json::from_slice(&bytes).map_err(|e| format(e.to_string()))?;
-        if header.schema.as_deref() != Some(RESULTS_SCHEMA) {
-            return Err(format(format!(
-                "schema is {:?}, expected {RESULTS_SCHEMA:?} (written by dosesim run)",
-                header.schema.unwrap_or_default()
-            )));
-        }
-        serde_json::from_slice(&bytes).map_err(|e| format(e.to_string()))
+        read_json(path, RESULTS_SCHEMA, "dosesim run").map_err(|e| match e {
+            JsonReadError::Io(source) => CheckError::Read {
+                path: path.to_path_buf(),
+                source,
+            },
+            JsonReadError::Format(problem) => CheckError::Format {
+                path: path.to_path_buf(),
+                problem,
+            },
+        })
     }
 }
 

@@ -13,6 +13,7 @@
 
 use crate::engine::{Joint, Shard, shape_of};
 use crate::job::Job;
+use crate::report::{JsonReadError, read_json};
 use crate::run::{Counts, build_designs};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::tally::{PairTally, Tally};
@@ -146,27 +147,16 @@ impl Part {
 
     /// Reads a part file; its contents are checked by [`merge`].
     pub fn read(path: &Path) -> Result<Part, MergeError> {
-        let bytes = std::fs::read(path).map_err(|source| MergeError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let format = |problem: String| MergeError::Format {
-            path: path.to_path_buf(),
-            problem,
-        };
-        // The schema first, so another JSON file gets a plain answer.
-        #[derive(Deserialize)]
-        struct Header {
-            schema: Option<String>,
-        }
-        let header: Header = serde_json::from_slice(&bytes).map_err(|e| format(e.to_string()))?;
-        if header.schema.as_deref() != Some(PART_SCHEMA) {
-            return Err(format(format!(
-                "schema is {:?}, expected {PART_SCHEMA:?} (written by dosesim run --shard)",
-                header.schema.unwrap_or_default()
-            )));
-        }
-        serde_json::from_slice(&bytes).map_err(|e| format(e.to_string()))
+        read_json(path, PART_SCHEMA, "dosesim run --shard").map_err(|e| match e {
+            JsonReadError::Io(source) => MergeError::Read {
+                path: path.to_path_buf(),
+                source,
+            },
+            JsonReadError::Format(problem) => MergeError::Format {
+                path: path.to_path_buf(),
+                problem,
+            },
+        })
     }
 }
 

@@ -83,3 +83,35 @@ pub fn results_json(job: &Job, runs: &[ScenarioRun]) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
+
+/// Why a dosesim JSON file could not be read back.
+#[derive(Debug)]
+pub enum JsonReadError {
+    Io(std::io::Error),
+    /// Not JSON, another schema, or fields that do not fit.
+    Format(String),
+}
+
+/// Reads a JSON file that dosesim wrote, with `"schema": schema`. The schema
+/// is checked first, so another JSON file gets a plain answer (naming
+/// `written_by`) rather than a complaint about a missing field.
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    schema: &str,
+    written_by: &str,
+) -> Result<T, JsonReadError> {
+    let bytes = std::fs::read(path).map_err(JsonReadError::Io)?;
+    let format = |e: serde_json::Error| JsonReadError::Format(e.to_string());
+    #[derive(serde::Deserialize)]
+    struct Header {
+        schema: Option<String>,
+    }
+    let header: Header = serde_json::from_slice(&bytes).map_err(format)?;
+    if header.schema.as_deref() != Some(schema) {
+        return Err(JsonReadError::Format(format!(
+            "schema is {:?}, expected {schema:?} (written by {written_by})",
+            header.schema.unwrap_or_default()
+        )));
+    }
+    serde_json::from_slice(&bytes).map_err(format)
+}

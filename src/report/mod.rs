@@ -11,7 +11,7 @@ mod table;
 pub use self::csv::{
     comparison_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv, truths_csv,
 };
-pub use self::json::{RESULTS_SCHEMA, results_json};
+pub use self::json::{JsonReadError, RESULTS_SCHEMA, read_json, results_json};
 pub(crate) use self::table::render;
 pub use self::table::{MAX_TRUTH_TABLES, shows_each_truth, table};
 
