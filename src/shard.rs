@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 /// The format of a part file.
 pub const PART_SCHEMA: &str = "dosesim-part/v1";
 
+/// Most shards a run may be split into: far more than batches in most runs,
+/// and a bound on what merge allocates for a part file's claim.
+pub const MAX_SHARDS: u32 = 100_000;
+
 /// Why parts could not be merged. Each names the file at fault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -72,6 +76,9 @@ impl Shard {
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
         if count == 0 || index >= count {
             return Err(bad());
+        }
+        if count > MAX_SHARDS {
+            return Err(format!("{s:?}: at most {MAX_SHARDS} shards"));
         }
         Ok(Shard { index, count })
     }
@@ -170,6 +177,12 @@ pub fn merge(
         return Err(MergeError::Empty);
     };
     let count = first.shard.count;
+    if count > MAX_SHARDS {
+        return Err(MergeError::Format {
+            path: first_path.clone(),
+            problem: format!("split into {count} shards: at most {MAX_SHARDS}"),
+        });
+    }
     let mut seen: Vec<Option<&Path>> = vec![None; count as usize];
     for (path, part) in &parts {
         let different = |difference: String| MergeError::DifferentRun {
@@ -359,6 +372,11 @@ mod tests {
     fn parses_i_of_n() {
         assert_eq!(Shard::parse("0/4"), Ok(Shard { index: 0, count: 4 }));
         assert_eq!(Shard::parse("3/4"), Ok(Shard { index: 3, count: 4 }));
+        assert!(
+            Shard::parse("0/100001")
+                .unwrap_err()
+                .contains("at most 100000")
+        );
         for bad in ["4/4", "1/0", "x/2", "2", "-1/3", "1/2/3"] {
             let e = Shard::parse(bad).unwrap_err();
             assert!(e.contains("0-based"), "{bad}: {e}");
