@@ -78,7 +78,7 @@ fn engine(c: &mut Criterion) {
                         0.3,
                         true_mtd,
                         settings,
-                        Shard::WHOLE,
+                        Shard::WHOLE.batches(0, 1, TRIALS),
                         &|_| {},
                     ))
                 })

@@ -238,13 +238,14 @@ fn simulate_truth(
         seed: sim.seed,
     };
     let true_mtd = truth.true_mtd(scenario.target, scenario.true_mtd);
+    let batches = shard.batches(t, scenario.truths.len(), sim.trials);
     simulate_designs(
         designs,
         truth,
         scenario.target,
         true_mtd,
         settings,
-        shard,
+        batches,
         on_trials,
     )
 }

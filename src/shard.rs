@@ -272,19 +272,18 @@ pub fn merge(
                 }
                 continue;
             };
-            let trials = part.shard.trials(scenario.simulation.trials);
-            add_counts(scenario, stored, trials, sum).map_err(format)?;
+            add_counts(scenario, stored, part.shard, sum).map_err(format)?;
         }
     }
     Ok((job, scenarios, total))
 }
 
-/// Adds one scenario's stored counts, which must hold `trials` trials for
-/// every truth and design, to `sum`.
+/// Adds one scenario's stored counts, which must hold for every truth and
+/// design the trials of `shard`, to `sum`.
 fn add_counts(
     scenario: &Scenario,
     stored: &[JointRecord],
-    trials: u64,
+    shard: Shard,
     sum: &mut [Joint],
 ) -> Result<(), String> {
     let name = &scenario.name;
@@ -298,6 +297,7 @@ fn add_counts(
     let designs = scenario.designs.len();
     for (t, (record, joint)) in stored.iter().zip(sum.iter_mut()).enumerate() {
         let truth = &scenario.truths[t].name;
+        let trials = shard.trials(t, stored.len(), scenario.simulation.trials);
         if record.tallies.len() != designs {
             return Err(format!(
                 "scenario {name:?}, truth {truth:?}: {} tallies, expected one per design ({designs})",
@@ -352,18 +352,37 @@ mod tests {
     fn shards_tile_the_batches() {
         use crate::engine::BATCH;
         for trials in [1, BATCH - 1, BATCH, 7 * BATCH + 3, 1_000_000] {
-            for count in [1, 2, 3, 4, 7, 64] {
-                let mut next = 0;
-                let mut sum = 0;
-                for index in 0..count {
-                    let shard = Shard { index, count };
-                    let b = shard.batches(trials);
-                    assert_eq!(b.start, next, "{shard} of {trials}");
-                    next = b.end;
-                    sum += shard.trials(trials);
+            for truths in [1, 2, 5, 1000] {
+                for count in [1, 2, 3, 4, 7, 64] {
+                    let mut sum = 0;
+                    let mut work = Vec::new();
+                    for t in 0..truths {
+                        // Each truth's batches are covered once, in shard order.
+                        let mut next = 0;
+                        for index in 0..count {
+                            let shard = Shard { index, count };
+                            let b = shard.batches(t, truths, trials);
+                            if !b.is_empty() {
+                                assert_eq!(b.start, next, "{shard}, truth {t} of {truths}");
+                                next = b.end;
+                            }
+                            sum += shard.trials(t, truths, trials);
+                        }
+                        assert_eq!(next, trials.div_ceil(BATCH));
+                    }
+                    assert_eq!(sum, trials * truths as u64);
+                    // Shards get nearly equal numbers of batches.
+                    for index in 0..count {
+                        let shard = Shard { index, count };
+                        work.push(
+                            (0..truths)
+                                .map(|t| shard.batches(t, truths, trials).count())
+                                .sum::<usize>(),
+                        );
+                    }
+                    let (lo, hi) = (work.iter().min().unwrap(), work.iter().max().unwrap());
+                    assert!(hi - lo <= 1, "{work:?}");
                 }
-                assert_eq!(next, trials.div_ceil(BATCH));
-                assert_eq!(sum, trials);
             }
         }
     }

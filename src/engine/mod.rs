@@ -52,9 +52,12 @@ pub fn shape_of<D: Design + ?Sized>(design: &D) -> Shape {
 }
 
 /// A share of a run's batches, so one run can be spread over processes or
-/// machines: shard `index` (0-based) of `count` takes a contiguous block of
-/// about 1/count of every truth's batches. The blocks of all shards tile
-/// the batches, and tallies add, so the shards' sum is the whole run's tally.
+/// machines. The batches of a scenario's truths, laid end to end (truth 0's
+/// batches, then truth 1's, …), are cut into `count` contiguous blocks of
+/// nearly equal size, and shard `index` (0-based) runs block `index`: a few
+/// truths of many batches and a sweep of many one-batch truths both split
+/// evenly. The blocks tile the batches and tallies add, so the shards' sum is
+/// the whole run's tally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shard {
     pub index: u32,
@@ -65,16 +68,20 @@ impl Shard {
     /// The whole run.
     pub const WHOLE: Shard = Shard { index: 0, count: 1 };
 
-    /// The batches, out of those of a run of `trials`, that this shard runs.
-    pub fn batches(self, trials: u64) -> Range<u64> {
-        let total = u128::from(trials.div_ceil(BATCH));
-        let at = |i: u32| (total * u128::from(i) / u128::from(self.count)) as u64;
-        at(self.index)..at(self.index + 1)
+    /// The batches of truth `truth`, out of `truths` truths of `trials`
+    /// trials each, that this shard runs.
+    pub fn batches(self, truth: usize, truths: usize, trials: u64) -> Range<u64> {
+        let per_truth = u128::from(trials.div_ceil(BATCH));
+        let total = per_truth * truths as u128;
+        let at = |i: u32| total * u128::from(i) / u128::from(self.count);
+        let first = per_truth * truth as u128;
+        let local = |g: u128| (g.clamp(first, first + per_truth) - first) as u64;
+        local(at(self.index))..local(at(self.index + 1))
     }
 
-    /// Trials in this shard's batches.
-    pub fn trials(self, trials: u64) -> u64 {
-        let batches = self.batches(trials);
+    /// Trials in [`Self::batches`].
+    pub fn trials(self, truth: usize, truths: usize, trials: u64) -> u64 {
+        let batches = self.batches(truth, truths, trials);
         (batches.end * BATCH).min(trials) - (batches.start * BATCH).min(trials)
     }
 }
@@ -171,7 +178,7 @@ pub fn simulate<D: Design>(
         outcomes: CohortOutcomes::new(&truth.p_dlt),
     };
     let shape = shape_of(design);
-    let batches = Shard::WHOLE.batches(settings.trials);
+    let batches = Shard::WHOLE.batches(0, 1, settings.trials);
     let mut joint = run_batches(
         &[runner],
         &[shape],
@@ -202,7 +209,7 @@ pub fn simulate_ab(
         target,
         None,
         settings,
-        Shard::WHOLE,
+        Shard::WHOLE.batches(0, 1, settings.trials),
         on_batch,
     );
     joint.tallies.swap_remove(0)
@@ -212,7 +219,7 @@ pub fn simulate_ab(
 /// each design reads the same random numbers, and each design's tally is the
 /// one [`simulate_ab`] would give. With two or more designs the paired sums
 /// are counted too, for which `true_mtd` (0-based) says which selection is
-/// correct. Only the batches of `shard` run; `on_batch` hears of each
+/// correct. Only `batches` run (see [`Shard`]); `on_batch` hears of each
 /// finished batch's trials times the number of designs.
 pub fn simulate_designs(
     designs: &[AbDesign],
@@ -220,11 +227,10 @@ pub fn simulate_designs(
     target: f64,
     true_mtd: Option<usize>,
     settings: McSettings,
-    shard: Shard,
+    batches: Range<u64>,
     on_batch: &(dyn Fn(u64) + Sync),
 ) -> Joint {
     let shapes: Vec<Shape> = designs.iter().map(shape_of).collect();
-    let batches = shard.batches(settings.trials);
     // One design, the common case, runs without dispatch per trial.
     if let [design] = designs {
         if let Some(fast) = AbFast::new(design, &CohortOutcomes::new(&truth.p_dlt)) {
