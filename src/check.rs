@@ -6,11 +6,14 @@
 //! * Monte Carlo figures of an unchanged engine agree bit for bit (same seed,
 //!   same counts). When they differ — a change meant to keep the statistics
 //!   but not the random stream — each must lie within `z` combined standard
-//!   errors, |new − old| ≤ z·sqrt(se_old² + se_new²); with both errors 0
-//!   the figures must agree to [`EXACT_TOLERANCE`].
+//!   errors, |new − old| ≤ z·sqrt(se_old² + se_new²), and its standard
+//!   error may not have halved or doubled; with both errors 0 the figures
+//!   must agree to [`EXACT_TOLERANCE`].
 //!
 //! Every estimate of every truth × design × method is compared, per-dose ones
-//! included, and so are the distributions of N and of the DLT count.
+//! included, and so are the distributions of N and of the DLT count and the
+//! paired differences between designs (each difference with its paired
+//! standard error).
 
 use crate::job::Job;
 use crate::report::{JsonReadError, RESULTS_SCHEMA, read_json};
@@ -68,6 +71,22 @@ pub struct Recorded {
 pub struct RecordedScenario {
     pub scenario: RecordedName,
     pub results: Vec<RecordedResult>,
+    /// Absent when the scenario had one design.
+    #[serde(default)]
+    pub comparisons: Vec<RecordedComparison>,
+}
+
+/// A paired difference as results.json records it (indices into the
+/// scenario's truths and designs, which the recorded job rebuilds).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordedComparison {
+    pub truth: usize,
+    pub method: Method,
+    pub a: usize,
+    pub b: usize,
+    pub figure: String,
+    pub diff: f64,
+    pub se_paired: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -281,6 +300,50 @@ fn compare_scenario(run: &ScenarioRun, old: &RecordedScenario, z: f64, report: &
             .into_keys()
             .map(|name| format!("{name}: recorded but not computed now")),
     );
+
+    // Paired differences: the difference with its paired standard error, the
+    // figure a comparison of designs rests on.
+    let pair = |truth: usize, a: usize, b: usize, method: Method| {
+        let name = |d: usize| s.designs.get(d).map_or("?", |d| d.name.as_str());
+        let truth = s.truths.get(truth).map_or("?", |t| t.name.as_str());
+        format!(
+            "{} / {truth} / {} − {} ({})",
+            s.name,
+            name(a),
+            name(b),
+            method.name()
+        )
+    };
+    let mut recorded: BTreeMap<(String, &str), &RecordedComparison> = old
+        .comparisons
+        .iter()
+        .map(|c| ((pair(c.truth, c.a, c.b, c.method), c.figure.as_str()), c))
+        .collect();
+    for c in &run.comparisons {
+        let name = pair(c.truth, c.a, c.b, c.method);
+        let figure = format!("diff[{}]", c.figure);
+        match recorded.remove(&(name.clone(), c.figure)) {
+            Some(old) => {
+                let o = Estimate {
+                    value: old.diff,
+                    se: old.se_paired,
+                };
+                let n = Estimate {
+                    value: c.diff,
+                    se: c.se_paired,
+                };
+                compare_figure(&name, figure, o, n, c.method, z, report);
+            }
+            None => report
+                .unmatched
+                .push(format!("{name} {figure}: not in the recorded comparisons")),
+        }
+    }
+    report
+        .unmatched
+        .extend(recorded.into_iter().map(|((name, figure), _)| {
+            format!("{name} diff[{figure}]: recorded but not computed now")
+        }));
 }
 
 fn compare_result(
@@ -326,26 +389,44 @@ fn compare_result(
         }
     }
     for (figure, o, n) in figures {
-        report.figures += 1;
-        if o.value.to_bits() == n.value.to_bits() && o.se.to_bits() == n.se.to_bits() {
-            report.identical += 1;
-            continue;
-        }
-        let diff = n.value - o.value;
-        let combined = o.se.hypot(n.se);
-        let (zscore, ok) = if new.method == Method::Exact || combined == 0.0 {
-            (None, diff.abs() <= EXACT_TOLERANCE)
-        } else {
-            let zscore = diff / combined;
-            (Some(zscore), zscore.abs() <= z)
-        };
-        report.differences.push(Difference {
-            result: result.to_string(),
-            figure,
-            old: o,
-            new: n,
-            z: zscore,
-            verdict: if ok { Verdict::Within } else { Verdict::Moved },
-        });
+        compare_figure(result, figure, o, n, new.method, z, report);
     }
+}
+
+/// One figure, recorded (`o`) and now (`n`), by `method`'s rule.
+fn compare_figure(
+    result: &str,
+    figure: String,
+    o: Estimate,
+    n: Estimate,
+    method: Method,
+    z: f64,
+    report: &mut CheckReport,
+) {
+    report.figures += 1;
+    if o.value.to_bits() == n.value.to_bits() && o.se.to_bits() == n.se.to_bits() {
+        report.identical += 1;
+        return;
+    }
+    let diff = n.value - o.value;
+    let combined = o.se.hypot(n.se);
+    let (zscore, ok) = if method == Method::Exact || combined == 0.0 {
+        (None, diff.abs() <= EXACT_TOLERANCE)
+    } else {
+        let zscore = diff / combined;
+        // A standard error that halved or doubled is a changed statistic,
+        // not sampling noise (an SE estimate from R trials moves by about
+        // 1/sqrt(2R) of itself).
+        let ratio = n.se / o.se;
+        let se_kept = !(o.se > 0.0 && n.se > 0.0) || (0.5..=2.0).contains(&ratio);
+        (Some(zscore), zscore.abs() <= z && se_kept)
+    };
+    report.differences.push(Difference {
+        result: result.to_string(),
+        figure,
+        old: o,
+        new: n,
+        z: zscore,
+        verdict: if ok { Verdict::Within } else { Verdict::Moved },
+    });
 }

@@ -5,7 +5,7 @@
 //! may have changed since.
 
 use crate::run::{MethodChoice, Overrides};
-use crate::scenario::{Scenario, ScenarioError, scenario_files};
+use crate::scenario::{Scenario, ScenarioError, check_trials, scenario_files};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -54,8 +54,18 @@ impl Job {
         Ok((job, scenarios))
     }
 
-    /// The scenarios as they run, rebuilt from the recorded text.
+    /// The scenarios as they run, rebuilt from the recorded text. The
+    /// overrides are checked as the command line checks them: a job read from
+    /// a file may have been edited.
     pub fn scenarios(&self) -> Result<Vec<Scenario>, ScenarioError> {
+        if let Some(trials) = self.overrides.trials {
+            let as_i64 = i64::try_from(trials).unwrap_or(i64::MAX);
+            check_trials(as_i64).map_err(|problem| ScenarioError::Invalid {
+                path: PathBuf::from("(recorded job)"),
+                field: "job.overrides.trials".into(),
+                problem,
+            })?;
+        }
         self.scenarios
             .iter()
             .map(|s| Ok(self.overrides.apply(Scenario::parse(&s.text, &s.path)?)))

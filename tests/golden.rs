@@ -190,3 +190,37 @@ fn a_file_that_is_not_a_results_json_is_bad_input() {
         .code(2)
         .stderr(predicate::str::contains("--tolerance"));
 }
+
+#[test]
+fn a_moved_paired_difference_fails() {
+    let (_dir, path) = perturbed(|doc| {
+        let c = doc["scenarios"][0]["comparisons"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["method"] == "mc" && c["figure"] == "mean_n")
+            .unwrap();
+        c["se_paired"] = (c["se_paired"].as_f64().unwrap() / 100.0).into();
+    });
+    dosesim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("3+3 storer − 3+3 korn (mc)"))
+        .stdout(predicate::str::contains("diff[mean_n]"))
+        .stdout(predicate::str::contains("1 moved"));
+}
+
+#[test]
+fn an_edited_job_is_bad_input() {
+    for trials in [0u64, 2_000_000_000_000] {
+        let (_dir, path) = perturbed(|doc| doc["job"]["overrides"]["trials"] = trials.into());
+        dosesim()
+            .arg("check")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("job.overrides.trials"));
+    }
+}
