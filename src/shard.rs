@@ -333,10 +333,12 @@ fn add_counts(
             }
             part.tallies.push(tally);
         }
-        let paired_trials = if designs > 1 { trials } else { 0 };
-        if !part.pairs.fits(designs) || part.pairs.trials() != paired_trials {
+        let curve = &scenario.truths[t];
+        let true_mtd = curve.true_mtd(scenario.target, scenario.true_mtd);
+        let overdose = curve.overdose_mask(scenario.target);
+        if !part.pairs.agrees_with(&part.tallies, true_mtd, overdose) {
             return Err(format!(
-                "scenario {name:?}, truth {truth:?}: paired sums do not fit {designs} designs and {trials} trials"
+                "scenario {name:?}, truth {truth:?}: paired sums inconsistent with the tallies"
             ));
         }
         joint.merge(&part);

@@ -374,6 +374,72 @@ impl PairTally {
             && self.cross.len() == expected.cross.len()
     }
 
+    /// Whether these sums could have been counted with `tallies` (one per
+    /// design, same trials) on a truth whose true MTD is `true_mtd` and whose
+    /// over-dosing doses are the bits of `overdose`: each design's sums and
+    /// sums of squares equal those the tally implies, and every pair's cross
+    /// sums obey Cauchy–Schwarz and give a non-negative variance. A stored
+    /// pair tally is checked this way before it is trusted.
+    pub fn agrees_with(
+        &self,
+        tallies: &[Tally<u64>],
+        true_mtd: Option<usize>,
+        overdose: u32,
+    ) -> bool {
+        let f = HEADLINES.len();
+        if !self.fits(tallies.len()) {
+            return false;
+        }
+        if self.designs < 2 {
+            return self.trials == 0 && self.sum.iter().chain(&self.sum_sq).all(|&v| v == 0);
+        }
+        let moments = |cells: &mut dyn Iterator<Item = (u64, u64)>| {
+            cells.fold((0u128, 0u128), |(s, q), (v, w)| {
+                let (v, w) = (u128::from(v), u128::from(w));
+                (s + v * w, q + v * v * w)
+            })
+        };
+        for (d, tally) in tallies.iter().enumerate() {
+            if tally.total() != self.trials {
+                return false;
+            }
+            let correct = u128::from(tally.selected(true_mtd));
+            let over: u128 = doses(overdose)
+                .filter(|&k| k < tally.shape().num_doses)
+                .map(|k| u128::from(tally.selected(Some(k))))
+                .sum();
+            let expected = [
+                (correct, correct),
+                (over, over),
+                moments(&mut tally.dlts_and_n().map(|(_, n, w)| (n as u64, w))),
+                moments(&mut tally.dlts_and_n().map(|(x, _, w)| (x as u64, w))),
+                moments(&mut tally.overdosed_and_n().map(|(o, _, w)| (o as u64, w))),
+            ];
+            for (k, (sum, sum_sq)) in expected.into_iter().enumerate() {
+                if u128::from(self.sum[d * f + k]) != sum
+                    || u128::from(self.sum_sq[d * f + k]) != sum_sq
+                {
+                    return false;
+                }
+            }
+        }
+        for a in 0..self.designs {
+            for b in a + 1..self.designs {
+                for k in 0..f {
+                    let (qa, qb) = (self.sum_sq[a * f + k], self.sum_sq[b * f + k]);
+                    let cross = u128::from(self.cross[self.pair_index(a, b) * f + k]);
+                    let (sum, sum_sq) = self.difference_sums(a, b, k);
+                    if cross * cross > u128::from(qa) * u128::from(qb)
+                        || sum_sq * i128::from(self.trials) < sum * sum
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
     /// Adds another pair tally over the same designs.
     pub fn merge(&mut self, other: &PairTally) {
         assert_eq!(
@@ -390,6 +456,12 @@ impl PairTally {
         }
     }
 
+    /// Where pair (a, b), a < b, is: the pairs (a', ·) for a' < a come first,
+    /// then b's place among a's partners.
+    fn pair_index(&self, a: usize, b: usize) -> usize {
+        a * (2 * self.designs - a - 1) / 2 + (b - a - 1)
+    }
+
     /// Over the trials counted, Σ (v_a − v_b) and Σ (v_a − v_b)² for
     /// headline `figure` of designs `a` < `b`, exactly.
     pub fn difference_sums(&self, a: usize, b: usize, figure: usize) -> (i128, i128) {
@@ -399,8 +471,7 @@ impl PairTally {
             self.designs
         );
         let f = HEADLINES.len();
-        // Pairs before (a, ·), then b's place among a's partners.
-        let pair = a * (2 * self.designs - a - 1) / 2 + (b - a - 1);
+        let pair = self.pair_index(a, b);
         let (sa, sb) = (self.sum[a * f + figure], self.sum[b * f + figure]);
         let (qa, qb) = (self.sum_sq[a * f + figure], self.sum_sq[b * f + figure]);
         let cross = self.cross[pair * f + figure];

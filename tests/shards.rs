@@ -216,6 +216,19 @@ fn bad_sets_of_parts_are_refused() {
         &[edited, parts[1].clone(), parts[2].clone()],
         "design \"3+3 korn\": inconsistent counts",
     );
+
+    // Paired sums edited: a sum of squares, then a cross sum.
+    for (field, index) in [("sum_sq", 2), ("cross", 0)] {
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cell = &mut doc["counts"][0][0]["pairs"][field][index];
+        *cell = serde_json::json!(cell.as_u64().unwrap() * 1000 + 7);
+        let edited = tampered.join("part-000-of-003.json");
+        std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
+        refused(
+            &[edited, parts[1].clone(), parts[2].clone()],
+            "paired sums inconsistent with the tallies",
+        );
+    }
 }
 
 #[test]
