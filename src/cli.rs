@@ -72,7 +72,8 @@ pub enum Command {
 /// Which engine evaluates the scenarios.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
-    /// Exact where the design allows it, Monte Carlo otherwise.
+    /// Exact where the design has an exact engine: today every design
+    /// (the 3+3 and A+B family), so the same as `exact`.
     Auto,
     /// Monte Carlo simulation.
     Mc,
@@ -137,8 +138,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "P", value_delimiter = ',', value_parser = parse_preset)]
     pub preset: Vec<Preset>,
 
-    /// exact, mc, both or auto: exact where the design allows it, else Monte
-    /// Carlo. The `method` column of every output says which was used.
+    /// exact, mc, both or auto (exact for every design of the 3+3 / A+B
+    /// family). --trials, --seed and --shard matter to mc and both only. The
+    /// `method` column of every output says which was used.
     #[arg(long, value_enum, default_value_t = Method::Auto)]
     pub method: Method,
 

@@ -95,6 +95,13 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     // Every file is read and checked before anything runs.
     let method = method(args.method);
+    if !method.simulates() && (args.trials.is_some() || args.seed.is_some() || args.shard.is_some())
+    {
+        eprintln!(
+            "note: --method {} computes exact results: --trials, --seed and --shard change nothing (use --method mc or both to simulate)",
+            format!("{:?}", args.method).to_lowercase()
+        );
+    }
     let (job, scenarios) = Job::load(&args.paths, method, overrides)?;
     let out = &args.output;
     report::prepare_dir(&out.out)?;
@@ -111,16 +118,15 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let name = shard.file_name();
         let written = report::write_files(&out.out, &[(&name, part.to_json())])?;
         let note = if method.simulates() {
-            String::new()
+            ""
         } else {
-            format!(
-                " (method {:?} does not simulate: merge computes everything)",
-                args.method
-            )
+            " (nothing simulated: merge computes the exact results)"
         };
         eprintln!(
             "wrote {} — shard {shard}{note}; when all {} are done: dosesim merge PARTS… --out DIR",
-            written[0].display(),
+            written
+                .first()
+                .map_or(String::new(), |p| p.display().to_string()),
             shard.count
         );
         return Ok(ExitCode::SUCCESS);

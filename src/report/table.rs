@@ -190,6 +190,16 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
         rows.push(row);
     }
     render(&rows, out);
+    if run.comparisons.iter().any(|c| c.method == Method::Mc) {
+        // Each truth is its own test at 2 SE: with no real difference,
+        // chance alone puts about 2.3% of truths on each side.
+        let _ = writeln!(
+            out,
+            "  Monte Carlo counts are tests at 2 SE per truth: where the designs do not differ, about {} of the {} truths land on each side by chance.",
+            (0.0228 * s.truths.len() as f64).round(),
+            s.truths.len()
+        );
+    }
 }
 
 /// A human-readable summary of one scenario's results.
