@@ -93,7 +93,6 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         presets: args.preset.clone(),
     };
-    // Every file is read and checked before anything runs.
     let method = method(args.method);
     if !method.simulates() && (args.trials.is_some() || args.seed.is_some() || args.shard.is_some())
     {
@@ -102,6 +101,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             format!("{:?}", args.method).to_lowercase()
         );
     }
+    // Every file is read and checked before anything runs.
     let (job, scenarios) = Job::load(&args.paths, method, overrides)?;
     let out = &args.output;
     report::prepare_dir(&out.out)?;
