@@ -1,5 +1,5 @@
 //! One run spread over many processes: `dosesim run … --shard I/N` simulates
-//! a deterministic share of every truth's batches (see [`Shard`]) and writes
+//! a deterministic share of the truths' batches (see [`Shard`]) and writes
 //! a *part* — the job and its integer counts — and `dosesim merge` adds the
 //! parts up. Integer counts add exactly in any order, so the merged counts
 //! are the single-process run's to the bit, and so is every file written
@@ -7,9 +7,10 @@
 //!
 //! A part is JSON; each tally is stored sparsely as `[index, count]` pairs of
 //! its non-zero cells ([`Tally::counts`] order). Parts are checked before
-//! they are trusted: same dosesim version, same job, one part per shard, no
-//! shard missing, and every tally of the size its design implies holding
-//! exactly the trials its shard runs.
+//! they are trusted: same dosesim version and engine fingerprint (also the
+//! merging binary's), same job, one part per shard, no shard missing, every
+//! tally of the size its design implies holding exactly the trials its shard
+//! runs, and paired sums that agree with the tallies.
 
 use crate::engine::{Joint, Shard, shape_of};
 use crate::job::Job;
@@ -101,6 +102,8 @@ impl std::fmt::Display for Shard {
 pub struct Part {
     pub schema: String,
     pub dosesim_version: String,
+    /// [`crate::engine::fingerprint`] of the build that wrote the part.
+    pub engine: u64,
     pub shard: Shard,
     pub job: Job,
     /// Per scenario (`None` when the method does not simulate), per truth.
@@ -137,6 +140,7 @@ impl Part {
         Part {
             schema: PART_SCHEMA.into(),
             dosesim_version: env!("CARGO_PKG_VERSION").into(),
+            engine: crate::engine::fingerprint(),
             shard,
             job,
             counts: counts
@@ -177,6 +181,16 @@ pub fn merge(
         return Err(MergeError::Empty);
     };
     let count = first.shard.count;
+    let engine = crate::engine::fingerprint();
+    if first.engine != engine {
+        return Err(MergeError::Format {
+            path: first_path.clone(),
+            problem: format!(
+                "written by a different build of dosesim (engine fingerprint {:016x}, this one {engine:016x}): merge with the binary that ran the shards",
+                first.engine
+            ),
+        });
+    }
     if count > MAX_SHARDS {
         return Err(MergeError::Format {
             path: first_path.clone(),
@@ -194,6 +208,12 @@ pub fn merge(
             return Err(different(format!(
                 "dosesim version {} vs {}",
                 part.dosesim_version, first.dosesim_version
+            )));
+        }
+        if part.engine != first.engine {
+            return Err(different(format!(
+                "built from a different engine (fingerprint {:016x} vs {:016x}): the random stream or a rule changed between the builds",
+                part.engine, first.engine
             )));
         }
         if part.shard.count != count {

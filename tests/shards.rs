@@ -217,6 +217,20 @@ fn bad_sets_of_parts_are_refused() {
         "design \"3+3 korn\": inconsistent counts",
     );
 
+    // A part from another build of the engine.
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["engine"] = serde_json::json!(12345);
+    let edited = tampered.join("part-000-of-003.json");
+    std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
+    refused(
+        &[parts[1].clone(), edited.clone(), parts[2].clone()],
+        "built from a different engine",
+    );
+    refused(
+        &[edited, parts[1].clone(), parts[2].clone()],
+        "written by a different build of dosesim",
+    );
+
     // Paired sums edited: a sum of squares, then a cross sum.
     for (field, index) in [("sum_sq", 2), ("cross", 0)] {
         let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -86,6 +86,32 @@ impl Shard {
     }
 }
 
+/// A fingerprint of the engine as built: the counts of a small fixed run of
+/// every preset on a fixed curve, folded into one number. Two builds whose
+/// random stream, DLT mapping, design rules or tallies differ give different
+/// fingerprints (with overwhelming probability), whatever their version
+/// says, so merge can refuse to add up parts of different engines.
+pub fn fingerprint() -> u64 {
+    let truth = match Truth::new("fingerprint", vec![0.05, 0.15, 0.3, 0.45, 0.6]) {
+        Ok(truth) => truth,
+        Err(_) => return 0,
+    };
+    let settings = McSettings {
+        trials: 2048,
+        seed: 0x5eed,
+    };
+    let mut hash = Stream::new(0);
+    for preset in crate::design::Preset::ALL {
+        let params = crate::design::AbParams::three_plus_three(preset);
+        if let Ok(design) = AbDesign::new(params, truth.num_doses()) {
+            for count in simulate_ab(&design, &truth, 0.3, settings, &|_| {}).counts() {
+                hash = Stream::new(hash.at(count));
+            }
+        }
+    }
+    hash.at(0)
+}
+
 /// One trial of one design, from its random numbers to its selected MTD.
 trait Runner: Sync {
     fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize>;
@@ -413,6 +439,20 @@ mod tests {
         };
         let one = on(1);
         assert_eq!(one.total(), s.trials);
+        assert_eq!(one, on(3));
+    }
+
+    #[test]
+    fn fingerprint_is_the_same_on_any_number_of_threads() {
+        let on = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(fingerprint)
+        };
+        let one = on(1);
+        assert_ne!(one, 0);
         assert_eq!(one, on(3));
     }
 }
