@@ -119,8 +119,8 @@ pub struct ScenarioRun {
 }
 
 /// The Monte Carlo counts of a scenario, or of one shard of it: per truth,
-/// the joint tally of all its designs. Counts of the shards of a run add up
-/// to the counts of the whole run.
+/// the joint tally of all its designs (none for a truth a shard does not
+/// run). Counts of the shards of a run add up to the counts of the whole run.
 pub type Counts = Vec<Joint>;
 
 impl MethodChoice {
@@ -179,9 +179,18 @@ impl ScenarioRun {
             return Ok(None);
         }
         let designs = build_designs(scenario)?;
-        let counts = (0..scenario.truths.len())
+        let (truths, trials) = (scenario.truths.len(), scenario.simulation.trials);
+        let counts = (0..truths)
             .into_par_iter()
-            .map(|t| simulate_truth(scenario, &designs, t, shard, on_trials))
+            .map(|t| {
+                // A truth outside the shard's block holds no tallies at all,
+                // so a shard of a sweep holds only its own truths' counts.
+                if shard.trials(t, truths, trials) == 0 {
+                    Joint::empty(&[])
+                } else {
+                    simulate_truth(scenario, &designs, t, shard, on_trials)
+                }
+            })
             .collect();
         Ok(Some(counts))
     }
