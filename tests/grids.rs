@@ -300,7 +300,7 @@ fn random_grid_takes_its_doses_from_the_file() {
 
 #[test]
 fn the_bundled_sweep_has_ten_thousand_truths() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_random_curves.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/random_curves.toml");
     let s = Scenario::load(&path).unwrap();
     assert_eq!(s.truths.len(), 10_000);
     assert_eq!(s.truth_origins.len(), 10_000);
