@@ -203,18 +203,16 @@ pub fn simulate<D: Design>(
         design,
         outcomes: CohortOutcomes::new(&truth.p_dlt),
     };
-    let shape = shape_of(design);
-    let batches = Shard::WHOLE.batches(0, 1, settings.trials);
-    let mut joint = run_batches(
-        &[runner],
-        &[shape],
+    let work = Batches {
+        shapes: vec![shape_of(design)],
         truth,
         target,
-        None,
+        true_mtd: None,
         settings,
-        batches,
+        batches: Shard::WHOLE.batches(0, 1, settings.trials),
         on_batch,
-    );
+    };
+    let mut joint = work.run(&[runner]);
     joint.tallies.swap_remove(0)
 }
 
@@ -256,105 +254,124 @@ pub fn simulate_designs(
     batches: Range<u64>,
     on_batch: &(dyn Fn(u64) + Sync),
 ) -> Joint {
-    let shapes: Vec<Shape> = designs.iter().map(shape_of).collect();
+    let work = Batches {
+        shapes: designs.iter().map(shape_of).collect(),
+        truth,
+        target,
+        true_mtd,
+        settings,
+        batches,
+        on_batch,
+    };
     // One design, the common case, runs without dispatch per trial.
     if let [design] = designs {
         if let Some(fast) = AbFast::new(design, &CohortOutcomes::new(&truth.p_dlt)) {
-            let runners = [fast];
-            return run_batches(
-                &runners, &shapes, truth, target, true_mtd, settings, batches, on_batch,
-            );
+            return work.run(&[fast]);
         }
     }
     let runners: Vec<AbRunner> = designs.iter().map(|d| AbRunner::new(d, truth)).collect();
-    run_batches(
-        &runners, &shapes, truth, target, true_mtd, settings, batches, on_batch,
-    )
+    work.run(&runners)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_batches<R: Runner>(
-    runners: &[R],
-    shapes: &[Shape],
-    truth: &Truth,
+/// The trials to run: a block of batches of designs of these `shapes` on
+/// `truth`, whose true MTD (0-based) `true_mtd` tells correct selections.
+struct Batches<'a> {
+    shapes: Vec<Shape>,
+    truth: &'a Truth,
     target: f64,
     true_mtd: Option<usize>,
     settings: McSettings,
     batches: Range<u64>,
-    on_batch: &(dyn Fn(u64) + Sync),
-) -> Joint {
-    assert!(
-        shapes.iter().all(|s| s.num_doses == truth.num_doses()),
-        "design and truth disagree on the number of doses"
-    );
-    assert!(settings.trials <= MAX_TRIALS, "more than MAX_TRIALS trials");
-    let overdose = truth.overdose_mask(target);
-    let stream = Stream::new(settings.seed);
-    let trials = settings.trials;
-    let paired = runners.len() > 1;
-    let empty = || Joint::empty(shapes);
-    let headline = |end: &TrialEnd<'_>| -> Headline {
-        let selected_over = end.mtd.map_or(0, |d| overdose >> d & 1);
-        [
-            u32::from(end.mtd == true_mtd),
-            selected_over,
-            end.n_total,
-            end.x_total,
-            end.n_over,
-        ]
-    };
-    batches
-        .into_par_iter()
-        .fold(
-            || {
-                (
-                    empty(),
-                    vec![TrialState::new(overdose); runners.len()],
-                    vec![[0; HEADLINES.len()]; runners.len()],
-                )
-            },
-            |(mut joint, mut states, mut values), batch| {
-                let first = batch * BATCH;
-                let last = (first + BATCH).min(trials);
-                if let [runner] = runners {
-                    // One design: no pairing, and the tally and state moved
-                    // into locals, which the compiler keeps in registers
-                    // (through the vectors: 9% more instructions per trial).
-                    if let (Some(mut tally), Some(mut state)) = (joint.tallies.pop(), states.pop())
-                    {
-                        for trial in first..last {
-                            let mtd = runner.run(&mut state, &stream, trial);
-                            tally.record(&state.end(mtd), 1);
+    on_batch: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Batches<'_> {
+    /// Runs the batches with one runner per design, in parallel.
+    fn run<R: Runner>(&self, runners: &[R]) -> Joint {
+        let Batches {
+            ref shapes,
+            truth,
+            target,
+            true_mtd,
+            settings,
+            ref batches,
+            on_batch,
+        } = *self;
+        assert!(
+            shapes.iter().all(|s| s.num_doses == truth.num_doses()),
+            "design and truth disagree on the number of doses"
+        );
+        assert!(settings.trials <= MAX_TRIALS, "more than MAX_TRIALS trials");
+        let overdose = truth.overdose_mask(target);
+        let stream = Stream::new(settings.seed);
+        let trials = settings.trials;
+        let paired = runners.len() > 1;
+        let empty = || Joint::empty(shapes);
+        let headline = |end: &TrialEnd<'_>| -> Headline {
+            let selected_over = end.mtd.map_or(0, |d| overdose >> d & 1);
+            [
+                u32::from(end.mtd == true_mtd),
+                selected_over,
+                end.n_total,
+                end.x_total,
+                end.n_over,
+            ]
+        };
+        batches
+            .clone()
+            .into_par_iter()
+            .fold(
+                || {
+                    (
+                        empty(),
+                        vec![TrialState::new(overdose); runners.len()],
+                        vec![[0; HEADLINES.len()]; runners.len()],
+                    )
+                },
+                |(mut joint, mut states, mut values), batch| {
+                    let first = batch * BATCH;
+                    let last = (first + BATCH).min(trials);
+                    if let [runner] = runners {
+                        // One design: no pairing, and the tally and state moved
+                        // into locals, which the compiler keeps in registers
+                        // (through the vectors: 9% more instructions per trial).
+                        if let (Some(mut tally), Some(mut state)) =
+                            (joint.tallies.pop(), states.pop())
+                        {
+                            for trial in first..last {
+                                let mtd = runner.run(&mut state, &stream, trial);
+                                tally.record(&state.end(mtd), 1);
+                            }
+                            joint.tallies.push(tally);
+                            states.push(state);
                         }
-                        joint.tallies.push(tally);
-                        states.push(state);
+                        on_batch(last - first);
+                        return (joint, states, values);
                     }
-                    on_batch(last - first);
-                    return (joint, states, values);
-                }
-                for trial in first..last {
-                    for (d, runner) in runners.iter().enumerate() {
-                        let state = &mut states[d];
-                        let mtd = runner.run(state, &stream, trial);
-                        let end = state.end(mtd);
-                        joint.tallies[d].record(&end, 1);
+                    for trial in first..last {
+                        for (d, runner) in runners.iter().enumerate() {
+                            let state = &mut states[d];
+                            let mtd = runner.run(state, &stream, trial);
+                            let end = state.end(mtd);
+                            joint.tallies[d].record(&end, 1);
+                            if paired {
+                                values[d] = headline(&end);
+                            }
+                        }
                         if paired {
-                            values[d] = headline(&end);
+                            joint.pairs.record(&values);
                         }
                     }
-                    if paired {
-                        joint.pairs.record(&values);
-                    }
-                }
-                on_batch((last - first) * runners.len() as u64);
-                (joint, states, values)
-            },
-        )
-        .map(|(joint, _, _)| joint)
-        .reduce(empty, |mut a, b| {
-            a.merge(&b);
-            a
-        })
+                    on_batch((last - first) * runners.len() as u64);
+                    (joint, states, values)
+                },
+            )
+            .map(|(joint, _, _)| joint)
+            .reduce(empty, |mut a, b| {
+                a.merge(&b);
+                a
+            })
+    }
 }
 
 #[cfg(test)]
