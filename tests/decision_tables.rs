@@ -42,8 +42,8 @@ fn play(design: &AbDesign, history: &str) -> Next {
         });
     }
     match next {
-        Decision::Stop { mtd: Some(d) } => Next::Mtd(d + 1),
-        Decision::Stop { mtd: None } => Next::NoMtd,
+        Decision::Stop { mtd: Some(d), .. } => Next::Mtd(d + 1),
+        Decision::Stop { mtd: None, .. } => Next::NoMtd,
         Decision::Treat { dose, patients } => Next::Treat(dose + 1, patients),
     }
 }

@@ -101,7 +101,7 @@ impl<D: Design> Paths<'_, D> {
     fn walk(&mut self, decision: Decision, n: [u32; MAX_DOSES], x: [u32; MAX_DOSES], mass: f64) {
         let k = self.p.len();
         match decision {
-            Decision::Stop { mtd } => {
+            Decision::Stop { mtd, .. } => {
                 let treated = (0..k).filter(|&d| n[d] > 0).fold(0, |m, d| m | 1 << d);
                 let n_over = (0..k)
                     .filter(|&d| self.overdose >> d & 1 == 1)

@@ -3,21 +3,74 @@
 //! A design is an immutable value; its next step is a pure function of what the
 //! trial has observed so far ([`Observed`]). The Monte Carlo engine and the
 //! exact engine both drive a trial through [`Design::start`] and
-//! [`Design::decide`], so one set of rules serves both.
+//! [`Design::decide`], so one set of rules serves both, and both check every
+//! decision against the bounds the design declares.
+//!
+//! What a scenario file says about a design is a [`DesignSpec`]; the one place
+//! that knows the design families is [`AnyDesign`], which a spec builds.
+
+
 
 mod three_plus_three;
 
-pub use three_plus_three::MAX_COHORT;
 
+pub use three_plus_three::MAX_COHORT;
 pub use three_plus_three::{AbDesign, AbParams, DesignError, Preset};
+
+/// Most patients one trial may treat: it bounds the tallies (whose size
+/// grows with the square of the sample size) and the random stream's
+/// positions per trial.
+pub const MAX_SAMPLE_SIZE: u32 = 200;
+
+/// Why a trial ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StopReason {
+    /// The maximum sample size was reached.
+    MaxSampleSize,
+    /// The lowest dose was found too toxic (3+3), or eliminated by the
+    /// safety rule (interval designs).
+    Safety,
+    /// The early-stopping rule met: enough patients at the dose to be given.
+    EnoughAtDose,
+    /// The design's own rules concluded (the 3+3's end).
+    RuleEnd,
+}
+
+impl StopReason {
+    pub const ALL: [StopReason; 4] = [
+        StopReason::MaxSampleSize,
+        StopReason::Safety,
+        StopReason::EnoughAtDose,
+        StopReason::RuleEnd,
+    ];
+
+    /// Its name in files: `p_stop_<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::MaxSampleSize => "max_n",
+            StopReason::Safety => "safety",
+            StopReason::EnoughAtDose => "n_at_dose",
+            StopReason::RuleEnd => "rule",
+        }
+    }
+
+    /// Its index in [`Self::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
 
 /// What happens next in a trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// Treat a cohort of `patients` at `dose` (0-based).
     Treat { dose: usize, patients: u32 },
-    /// End the trial; `mtd` is the selected dose (0-based), `None` for "no MTD".
-    Stop { mtd: Option<usize> },
+    /// End the trial; `mtd` is the selected dose (0-based), `None` for "no
+    /// MTD"; `reason` says why the trial ended.
+    Stop {
+        mtd: Option<usize>,
+        reason: StopReason,
+    },
 }
 
 /// Everything a trial has observed: patients and DLTs per dose, and the dose of
@@ -37,6 +90,9 @@ pub trait Design: Send + Sync {
     /// Number of dose levels the design was built for.
     fn num_doses(&self) -> usize;
 
+    /// Largest cohort the design ever treats at once.
+    fn max_cohort(&self) -> u32;
+
     /// Most patients the design ever treats at one dose.
     fn max_patients_per_dose(&self) -> u32;
 
@@ -50,4 +106,50 @@ pub trait Design: Send + Sync {
 
     /// The next step after a cohort has been observed.
     fn decide(&self, seen: &Observed<'_>) -> Decision;
+}
+
+/// A decision outside the bounds its design declares: a bug in the design,
+/// reported instead of a wrong tally.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("internal error: the design decided {decision:?}, which {reason}")]
+pub struct InvalidDecision {
+    pub decision: Decision,
+    pub reason: &'static str,
+}
+
+/// Checks `decision`, taken with `n_dose` patients at each dose so far and
+/// `n_total` in all, against `design`'s declared bounds.
+#[inline(always)]
+pub fn check_decision<D: Design + ?Sized>(
+    design: &D,
+    decision: Decision,
+    n_at: impl Fn(usize) -> u32,
+    n_total: u32,
+) -> Result<(), InvalidDecision> {
+    let invalid = |reason| Err(InvalidDecision { decision, reason });
+    match decision {
+        Decision::Stop { mtd, .. } => {
+            if mtd.is_some_and(|d| d >= design.num_doses()) {
+                return invalid("selects a dose the design does not have");
+            }
+        }
+        Decision::Treat { dose, patients } => {
+            if dose >= design.num_doses() {
+                return invalid("treats a dose the design does not have");
+            }
+            if patients == 0 {
+                return invalid("treats nobody, so the trial would never end");
+            }
+            if patients > design.max_cohort() {
+                return invalid("exceeds the design's largest cohort");
+            }
+            if n_at(dose) + patients > design.max_patients_per_dose() {
+                return invalid("exceeds the design's patients per dose");
+            }
+            if n_total + patients > design.max_sample_size() {
+                return invalid("exceeds the design's maximum sample size");
+            }
+        }
+    }
+    Ok(())
 }

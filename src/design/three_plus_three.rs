@@ -10,7 +10,7 @@
 //! (`deescalation`, Korn et al. 1994) and whether the top dose needs `a + b`
 //! patients before it can be declared the MTD (`top_dose_needs_six`, crmPack).
 
-use super::{Decision, Design, Observed};
+use super::{Decision, Design, Observed, StopReason};
 use std::fmt;
 use std::str::FromStr;
 
@@ -246,9 +246,24 @@ impl AbDesign {
     }
 }
 
+/// The end of an A+B trial: an MTD when the rules found one; none only when
+/// the lowest dose the trial reached was too toxic.
+fn stop(mtd: Option<usize>) -> Decision {
+    let reason = if mtd.is_some() {
+        StopReason::RuleEnd
+    } else {
+        StopReason::Safety
+    };
+    Decision::Stop { mtd, reason }
+}
+
 impl Design for AbDesign {
     fn num_doses(&self) -> usize {
         self.num_doses
+    }
+
+    fn max_cohort(&self) -> u32 {
+        self.params.a.max(self.params.b)
     }
 
     fn max_patients_per_dose(&self) -> u32 {
@@ -272,7 +287,7 @@ impl Design for AbDesign {
                 if self.params.top_dose_needs_six && !full {
                     self.cohort_at(d, seen)
                 } else {
-                    Decision::Stop { mtd: Some(d) }
+                    stop(Some(d))
                 }
             }
             // The dose above was never tried: escalate.
@@ -283,19 +298,15 @@ impl Design for AbDesign {
                 if self.params.deescalation && !full {
                     self.cohort_at(d, seen)
                 } else {
-                    Decision::Stop { mtd: Some(d) }
+                    stop(Some(d))
                 }
             }
-            Verdict::TooToxic if !self.params.deescalation => Decision::Stop {
-                // Storer: the dose below, which the trial escalated through
-                // (none if the trial started here).
-                mtd: self.best_below(d, false, seen),
-            },
-            Verdict::TooToxic if d == 0 => Decision::Stop { mtd: None },
+            // Storer: the dose below, which the trial escalated through (none
+            // if the trial started here).
+            Verdict::TooToxic if !self.params.deescalation => stop(self.best_below(d, false, seen)),
+            Verdict::TooToxic if d == 0 => stop(None),
             Verdict::TooToxic if seen.n[d - 1] < self.full() => self.cohort_at(d - 1, seen),
-            Verdict::TooToxic => Decision::Stop {
-                mtd: self.best_below(d, true, seen),
-            },
+            Verdict::TooToxic => stop(self.best_below(d, true, seen)),
         }
     }
 }

@@ -126,7 +126,7 @@ impl TrialState {
                         current: dose,
                     });
                 }
-                Decision::Stop { mtd } => return mtd,
+                Decision::Stop { mtd, .. } => return mtd,
             }
         }
     }

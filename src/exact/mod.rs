@@ -279,7 +279,7 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
     ) -> Result<(), ExactError> {
         let invalid = |reason| ExactError::InvalidDecision { decision, reason };
         match decision {
-            Decision::Stop { mtd } => {
+            Decision::Stop { mtd, .. } => {
                 if mtd.is_some_and(|d| d >= self.layout.doses) {
                     return Err(invalid("selects a dose the design does not have"));
                 }
