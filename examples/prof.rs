@@ -1,47 +1,38 @@
-//! Throughput probe for the fast path (not a benchmark: see benches/engine.rs).
-//! `prof run N` times N trials without tallies; `prof mc N` times
-//! `simulate_ab` with every tally on one thread.
-use dosesim::design::{AbDesign, AbParams, Preset};
-use dosesim::engine::{AbFast, CohortOutcomes, McSettings, TrialState, simulate_ab};
-use dosesim::rng::Stream;
+//! Throughput probe for profiling (not a benchmark: see benches/engine.rs).
+//! `prof [DESIGN] [N]` simulates N trials of DESIGN (a 3+3 preset, or boin,
+//! mtpi2, i3+3 with max_n 36) with every tally on one thread.
+use dosesim::design::{DesignSpec, Preset};
+use dosesim::engine::{McSettings, simulate};
 use dosesim::truth::Truth;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let name = args.get(1).map_or("korn", String::as_str);
     let n: u64 = args
         .get(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_000_000);
     let truth = Truth::new("bench", vec![0.05, 0.10, 0.20, 0.30, 0.45]).unwrap();
-    let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), 5).unwrap();
+    let spec = match name.parse::<Preset>() {
+        Ok(preset) => DesignSpec::preset(preset),
+        Err(_) => DesignSpec::interval_examples(0.3, 36)
+            .into_iter()
+            .find(|s| s.kind() == name)
+            .expect("a 3+3 preset, boin, mtpi2 or i3+3"),
+    };
+    let design = spec.build(5).expect("a design for 5 doses");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let t = std::time::Instant::now();
-    if args.get(1).map(String::as_str) == Some("run") {
-        let fast = AbFast::new(&design, &CohortOutcomes::new(&truth.p_dlt)).unwrap();
-        let stream = Stream::new(1);
-        let mut state = TrialState::new(truth.overdose_mask(0.3));
-        let mut acc = 0usize;
-        for trial in 0..n {
-            acc += fast.run(&mut state, &stream, trial).unwrap_or(9);
-        }
-        eprintln!("run {acc}");
-    } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let r = pool.install(|| {
-            simulate_ab(
-                &design,
-                &truth,
-                0.3,
-                McSettings { trials: n, seed: 1 },
-                &|_| {},
-            )
-        });
-        eprintln!("mc {:?}", r.total());
-    }
+    let settings = McSettings { trials: n, seed: 1 };
+    let tally = pool
+        .install(|| simulate(&design, &truth, 0.3, settings, &|_| {}))
+        .expect("a valid design");
     eprintln!(
-        "{:.1} M trials/s",
+        "{name}: {} trials, {:.1} M trials/s",
+        tally.total(),
         n as f64 / 1e6 / t.elapsed().as_secs_f64()
     );
 }

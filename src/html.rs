@@ -200,30 +200,25 @@ fn provenance(out: &mut String, run: &ScenarioRun) {
     }
     out.push_str("</dl>\n");
 
-    out.push_str("<table class=\"designs\">\n<thead><tr><th>design</th><th>kind</th><th>preset</th><th>de-escalation</th><th>top dose needs a+b</th><th>start dose</th><th>a</th><th>b</th><th>c</th><th>d</th><th>e</th></tr></thead>\n<tbody>\n");
+    // Every family lists its own parameters: one row per design, with the
+    // parameters as `name = value` pairs (designs.csv has them in long form).
+    out.push_str("<table class=\"designs\">\n<thead><tr><th>design</th><th>kind</th><th>parameters</th></tr></thead>\n<tbody>\n");
     for spec in &s.designs {
-        let p = &spec.params;
-        let preset = spec.preset.map_or(String::new(), |p| p.to_string());
+        let params: Vec<String> = spec
+            .parameters()
+            .into_iter()
+            .filter(|(k, v)| *k != "kind" && !v.is_empty())
+            .map(|(k, v)| format!("{k} = {}", escape(&v)))
+            .collect();
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{preset}</td><td>{}</td><td>{}</td>{}{}{}{}{}{}</tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&spec.name),
-            escape(spec.kind),
-            yes_no(p.deescalation),
-            yes_no(p.top_dose_needs_six),
-            cell(&p.start_dose.to_string()),
-            cell(&p.a.to_string()),
-            cell(&p.b.to_string()),
-            cell(&p.c.to_string()),
-            cell(&p.d.to_string()),
-            cell(&p.e.to_string()),
+            escape(spec.kind()),
+            params.join("; "),
         );
     }
     out.push_str("</tbody>\n</table>\n");
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
 }
 
 /// One row per truth × design (× method, when both were run).

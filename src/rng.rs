@@ -1,22 +1,28 @@
-//! Counter-based random numbers: the draw for cohort `j` at dose `d` of trial `t`
-//! is a fixed function of `(seed, t, d)`: one uniform per trial and dose.
+//! Counter-based random numbers: every draw is a fixed function of
+//! `(seed, trial, patient, slot)` — the tolerance of patient `j` of trial `t`
+//! is the same number whichever design treats that patient, at whatever dose.
 //!
 //! Why counter-based rather than a stateful generator such as Xoshiro or ChaCha:
 //! * **Reproducibility for free.** No generator has to be seeded per batch or per
 //!   thread; any split of the trials over any number of threads reads the same
 //!   numbers, so `--threads 1` and `--threads 64` give byte-identical tallies.
-//! * **Common random numbers.** Indexing a draw by (trial, dose) rather than
-//!   by the order of draws means two designs, or two truths, that treat the
-//!   same dose see the same uniform. Differences between
-//!   designs are then not drowned in Monte Carlo noise.
+//! * **Common random numbers.** Indexing a draw by (trial, patient) rather
+//!   than by the order of draws means two designs, or two truths, see the same
+//!   patients (see [`crate::engine::outcomes`]). Differences between designs
+//!   are then not drowned in Monte Carlo noise.
 //! * **Speed.** Re-seeding a stateful generator per trial halved throughput in
 //!   our probe; here a draw is two multiplications and a few shifts.
 //!
 //! The function is SplitMix64 (Steele, Lea & Flood 2014) evaluated at a
 //! position: `mix(key + position · γ)`, the finaliser that passes BigCrush when
-//! walked sequentially. A trial owns 256 positions, `trial << 8 | slot`: slots
-//! 0..32 are the doses' uniforms, slots 32..256 feed [`TrialRng`]. That leaves
-//! 56 bits, far beyond [`crate::engine::MAX_TRIALS`], for the trial index.
+//! walked sequentially. A trial owns 1024 positions, `trial << 10 | slot`:
+//! patient `j` owns the four slots `4j..4j + 4` (slot `4j` is its tolerance;
+//! the other three are kept for its arrival and DLT times), for up to
+//! [`MAX_SAMPLE_SIZE`] patients, and the slots above feed [`TrialRng`]. That
+//! leaves 54 bits, far beyond [`crate::engine::MAX_TRIALS`], for the trial
+//! index.
+
+use crate::design::MAX_SAMPLE_SIZE;
 
 use rand::rand_core::{Infallible, TryRng};
 
@@ -24,9 +30,12 @@ use rand::rand_core::{Infallible, TryRng};
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Positions per trial.
-const SLOT_BITS: u32 = 8;
-/// Slots below this are dose uniforms; the rest belong to [`TrialRng`].
-const FIRST_FREE_SLOT: u64 = crate::truth::MAX_DOSES as u64;
+const SLOT_BITS: u32 = 10;
+/// Positions per patient.
+const PATIENT_BITS: u32 = 2;
+/// Slots below this belong to patients; the rest to [`TrialRng`].
+const FIRST_FREE_SLOT: u64 = (MAX_SAMPLE_SIZE as u64) << PATIENT_BITS;
+const _: () = assert!(FIRST_FREE_SLOT < 1 << SLOT_BITS);
 
 #[inline(always)]
 fn mix(mut z: u64) -> u64 {
@@ -56,13 +65,13 @@ impl Stream {
         mix(self.key.wrapping_add(position.wrapping_mul(GAMMA)))
     }
 
-    /// The uniform of `dose` (0-based) in trial `trial`, as 53 bits: a
-    /// multiple of 2^-53 in [0, 1). Every cohort at that dose reads it (see
+    /// The tolerance of patient `patient` (0-based, in order of enrolment)
+    /// of trial `trial`, as 53 bits: a multiple of 2^-53 in [0, 1) (see
     /// [`crate::engine::outcomes`]).
     #[inline(always)]
-    pub fn dose_uniform(&self, trial: u64, dose: usize) -> u64 {
-        debug_assert!((dose as u64) < FIRST_FREE_SLOT);
-        self.at(trial << SLOT_BITS | dose as u64) >> 11
+    pub fn tolerance(&self, trial: u64, patient: u32) -> u64 {
+        debug_assert!(patient < MAX_SAMPLE_SIZE);
+        self.at(trial << SLOT_BITS | u64::from(patient) << PATIENT_BITS) >> 11
     }
 
     /// A sequential generator over the free positions of one trial, for
@@ -78,7 +87,7 @@ impl Stream {
 
 /// A `rand` generator walking the positions of one trial in order.
 ///
-/// Its positions are disjoint from the dose uniforms; after the trial's 224
+/// Its positions are disjoint from the patients'; after the trial's 224
 /// free positions it wraps around, so trials never share numbers.
 #[derive(Debug, Clone)]
 pub struct TrialRng {
@@ -120,10 +129,10 @@ mod tests {
     #[test]
     fn pinned_values() {
         let s = Stream::new(2026);
-        let got: Vec<u64> = (0..3).map(|t| s.dose_uniform(t, 1)).collect();
+        let got: Vec<u64> = (0..3).map(|t| s.tolerance(t, 1)).collect();
         assert_eq!(got, PINNED);
     }
-    const PINNED: [u64; 3] = [1877191695796871, 4519366757467979, 1899064122201462];
+    const PINNED: [u64; 3] = [6876979491001952, 8678712666071946, 4358618253891376];
 
     #[test]
     fn draws_are_53_bit_and_roughly_uniform() {
@@ -131,7 +140,7 @@ mod tests {
         let n = 200_000u64;
         let mut bins = [0u64; 16];
         for t in 0..n {
-            let u = s.dose_uniform(t, 3);
+            let u = s.tolerance(t, 3);
             assert!(u < 1 << 53);
             bins[(u >> 49) as usize] += 1;
         }
@@ -151,7 +160,7 @@ mod tests {
         let to_unit = |u: u64| u as f64 / (1u64 << 53) as f64 - 0.5;
         let mut sum = 0.0;
         for t in 0..n {
-            sum += to_unit(s.dose_uniform(t, 0)) * to_unit(s.dose_uniform(t, 1));
+            sum += to_unit(s.tolerance(t, 0)) * to_unit(s.tolerance(t, 1));
         }
         // Each product has sd 1/12; 5 sd of the mean.
         assert!((sum / n as f64).abs() < 5.0 / 12.0 / (n as f64).sqrt());

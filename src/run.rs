@@ -2,10 +2,10 @@
 //! spread over all cores by the engine.
 
 use crate::compare::{Comparison, compare};
-use crate::design::{AbDesign, DesignError, Preset};
-use crate::engine::{Joint, McSettings, Shard, simulate_designs};
+use crate::design::{AnyDesign, DesignSpec, Preset, SpecError};
+use crate::engine::{Joint, McSettings, Shard, TrialError, simulate_designs};
 use crate::exact::ExactError;
-use crate::scenario::{DesignSpec, Scenario};
+use crate::scenario::Scenario;
 use crate::summary::OperatingCharacteristics;
 use crate::tally::{Tally, Weight};
 use rayon::prelude::*;
@@ -64,7 +64,14 @@ pub enum RunError {
     Design {
         design: String,
         #[source]
-        source: DesignError,
+        source: SpecError,
+    },
+    #[error("truth {truth:?}, design {design:?}: Monte Carlo: {source}")]
+    Simulation {
+        truth: String,
+        design: String,
+        #[source]
+        source: Box<TrialError>,
     },
     #[error("truth {truth:?}, design {design:?}: exact method: {source}")]
     Exact {
@@ -160,7 +167,8 @@ impl ScenarioRun {
             .map(|t| {
                 let joint = method
                     .simulates()
-                    .then(|| simulate_truth(&scenario, &designs, t, Shard::WHOLE, on_trials));
+                    .then(|| simulate_truth(&scenario, &designs, t, Shard::WHOLE, on_trials))
+                    .transpose()?;
                 evaluate_truth(&scenario, &designs, t, method, joint.as_ref())
             })
             .collect::<Result<_, _>>()?;
@@ -186,12 +194,12 @@ impl ScenarioRun {
                 // A truth outside the shard's block holds no tallies at all,
                 // so a shard of a sweep holds only its own truths' counts.
                 if shard.trials(t, truths, trials) == 0 {
-                    Joint::empty(&[])
+                    Ok(Joint::empty(&[]))
                 } else {
                     simulate_truth(scenario, &designs, t, shard, on_trials)
                 }
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         Ok(Some(counts))
     }
 
@@ -235,11 +243,11 @@ impl ScenarioRun {
 /// still keeps every core busy.
 fn simulate_truth(
     scenario: &Scenario,
-    designs: &[AbDesign],
+    designs: &[AnyDesign],
     t: usize,
     shard: Shard,
     on_trials: &(dyn Fn(u64) + Sync),
-) -> Joint {
+) -> Result<Joint, RunError> {
     let truth = &scenario.truths[t];
     let sim = scenario.simulation;
     let settings = McSettings {
@@ -257,6 +265,11 @@ fn simulate_truth(
         batches,
         on_trials,
     )
+    .map_err(|source| RunError::Simulation {
+        truth: truth.name.clone(),
+        design: scenario.designs[source.design].name.clone(),
+        source: Box::new(source),
+    })
 }
 
 /// One truth's share of a [`ScenarioRun`].
@@ -267,7 +280,7 @@ struct TruthResults {
 }
 
 /// The scenario's designs, built for its number of doses.
-pub fn build_designs(scenario: &Scenario) -> Result<Vec<AbDesign>, RunError> {
+pub fn build_designs(scenario: &Scenario) -> Result<Vec<AnyDesign>, RunError> {
     let k = scenario.doses.len();
     scenario
         .designs
@@ -283,7 +296,7 @@ pub fn build_designs(scenario: &Scenario) -> Result<Vec<AbDesign>, RunError> {
 
 fn evaluate_truth(
     scenario: &Scenario,
-    designs: &[AbDesign],
+    designs: &[AnyDesign],
     t: usize,
     method: MethodChoice,
     joint: Option<&Joint>,
@@ -296,7 +309,8 @@ fn evaluate_truth(
             .iter()
             .zip(&scenario.designs)
             .map(|(design, spec)| {
-                crate::exact::exact_ab(design, truth, scenario.target)
+                design
+                    .exact(truth, scenario.target)
                     .map(|tally| summarise(scenario, t, &tally, None))
                     .map_err(|source| RunError::Exact {
                         truth: truth.name.clone(),

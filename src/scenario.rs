@@ -10,7 +10,7 @@
 //! `[[truth]]` curves in file order, then each grid's curves in grid order.
 //! The format is documented in README.md, and for grids in docs/grids.md.
 
-use crate::design::{AbDesign, AbParams, DesignError, Preset};
+use crate::design::{AbParams, DesignSpec, Preset, Rule};
 use crate::engine::MAX_TRIALS;
 use crate::grid::{Grid, RawGrid, TruthOrigin};
 use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
@@ -55,34 +55,6 @@ pub enum ScenarioError {
         field: String,
         problem: String,
     },
-}
-
-/// A design as a scenario names it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DesignSpec {
-    pub name: String,
-    /// `"3+3"` or `"A+B"`.
-    pub kind: &'static str,
-    /// The preset the parameters amount to, if any.
-    pub preset: Option<Preset>,
-    pub params: AbParams,
-}
-
-impl DesignSpec {
-    /// The 3+3 with a preset's switches, named after it.
-    pub fn preset(preset: Preset) -> Self {
-        DesignSpec {
-            name: format!("3+3 {preset}"),
-            kind: "3+3",
-            preset: Some(preset),
-            params: AbParams::three_plus_three(preset),
-        }
-    }
-
-    /// The design for `num_doses` doses (validated when the scenario loaded).
-    pub fn build(&self, num_doses: usize) -> Result<AbDesign, DesignError> {
-        AbDesign::new(self.params, num_doses)
-    }
 }
 
 /// Monte Carlo settings.
@@ -674,21 +646,13 @@ impl Validator<'_> {
             (params.a, params.b, params.c, params.d, params.e) =
                 (v(0)?, v(1)?, v(2)?, v(3)?, v(4)?);
         }
-        AbDesign::new(params, k).map_err(|e| match e {
-            DesignError::OutOfRange {
-                field: f,
-                value,
-                expected,
-            } => self.invalid(field(f), format!("= {value}: expected {expected}")),
-            other => self.invalid(format!("design[{i}]"), other.to_string()),
-        })?;
-        let name = raw.name.unwrap_or_else(|| default_name(kind, &params));
-        Ok(DesignSpec {
-            name,
-            kind,
-            preset: if kind == "3+3" { params.preset() } else { None },
-            params,
-        })
+        let spec = DesignSpec {
+            name: raw.name.unwrap_or_else(|| default_name(kind, &params)),
+            rule: Rule::AB(params),
+        };
+        spec.build(k)
+            .map_err(|e| self.invalid(field(e.field), e.problem))?;
+        Ok(spec)
     }
 
     fn simulation(&self, raw: Option<RawSimulation>) -> Result<Simulation, ScenarioError> {
@@ -844,11 +808,11 @@ seed = 2026
 "#,
         )
         .unwrap();
-        assert_eq!(s.designs[0].preset, Some(Preset::Korn));
-        assert_eq!(s.designs[1].preset, Some(Preset::Storer));
+        assert_eq!(s.designs[0].preset_name(), Some(Preset::Korn));
+        assert_eq!(s.designs[1].preset_name(), Some(Preset::Storer));
         assert_eq!(s.designs[1].name, "3+3 storer, start 2");
-        assert_eq!(s.designs[2].params.a, 4);
-        assert_eq!(s.designs[2].preset, None);
+        assert!(matches!(s.designs[2].rule, Rule::AB(p) if p.a == 4));
+        assert_eq!(s.designs[2].preset_name(), None);
     }
 
     #[test]

@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The format of a part file.
-pub const PART_SCHEMA: &str = "dosesim-part/v1";
+/// v2: tallies count stop reasons; patients have their own random numbers.
+pub const PART_SCHEMA: &str = "dosesim-part/v2";
 
 /// Most shards a run may be split into: far more than batches in most runs,
 /// and a bound on what merge allocates for a part file's claim.

@@ -11,6 +11,7 @@
 //! error sqrt(Var(A − r·B)/R)/E[B], which needs the covariance that the joint
 //! tables in the tally provide.
 
+use crate::design::StopReason;
 use crate::tally::{Tally, Weight};
 use crate::truth::{MtdRule, Truth};
 use serde::{Deserialize, Serialize};
@@ -54,9 +55,21 @@ pub struct OperatingCharacteristics {
     pub true_mtd: Option<usize>,
     /// P(no MTD selected).
     pub p_none: Estimate,
+    /// P(no MTD, the trial stopped for safety: the lowest dose too toxic or
+    /// eliminated). The rest of `p_none` is "no dose qualified".
+    pub p_none_safety: Estimate,
+    /// P(the trial ended for each reason), in [`StopReason::ALL`] order.
+    pub p_stop: [Estimate; StopReason::ALL.len()],
     /// P(selected dose = true MTD), "no MTD" counting as correct when no dose
     /// qualifies.
     pub pcs: Estimate,
+    /// The true MTD and PCS under each definition, whichever `mtd_rule` is:
+    /// the 3+3 aims at the highest dose with p ≤ target, the interval
+    /// designs and the CRM at the dose closest to it.
+    pub true_mtd_highest: Option<usize>,
+    pub pcs_highest: Estimate,
+    pub true_mtd_closest: Option<usize>,
+    pub pcs_closest: Estimate,
     /// P(the selected dose's true p > target).
     pub p_select_overdose: Estimate,
     /// P(the selected dose is below the true MTD, or none is selected while a
@@ -187,7 +200,10 @@ impl OperatingCharacteristics {
     pub fn figures(&self) -> Vec<(String, Estimate)> {
         let mut all: Vec<(String, Estimate)> = [
             ("p_none", self.p_none),
+            ("p_none_safety", self.p_none_safety),
             ("pcs", self.pcs),
+            ("pcs_highest", self.pcs_highest),
+            ("pcs_closest", self.pcs_closest),
             ("p_select_overdose", self.p_select_overdose),
             ("p_select_underdose", self.p_select_underdose),
             ("mean_n", self.mean_n),
@@ -202,6 +218,9 @@ impl OperatingCharacteristics {
         .into_iter()
         .map(|(name, e)| (name.to_string(), e))
         .collect();
+        for (reason, &e) in StopReason::ALL.iter().zip(&self.p_stop) {
+            all.push((format!("p_stop_{}", reason.name()), e));
+        }
         for d in &self.doses {
             for (name, e) in [
                 ("p_select", d.p_select),
@@ -238,7 +257,24 @@ impl OperatingCharacteristics {
         let overdose = |d: usize| truth.p_dlt[d] > target;
         let p_select: Vec<f64> = (0..k).map(|d| prob(tally.selected(Some(d)))).collect();
         let p_none = prob(tally.selected(None));
+        let pcs_under = |rule| {
+            let mtd = truth.true_mtd(target, rule);
+            (
+                mtd.map(|m| m + 1),
+                at.proportion(mtd.map_or(p_none, |m| p_select[m])),
+            )
+        };
+        let (true_mtd_highest, pcs_highest) = pcs_under(MtdRule::Highest);
+        let (true_mtd_closest, pcs_closest) = pcs_under(MtdRule::Closest);
         let pcs = true_mtd.map_or(p_none, |m| p_select[m]);
+        let p_stop = StopReason::ALL.map(|reason| {
+            let w = total_weight(
+                [true, false]
+                    .map(|none| tally.stopped(reason, none))
+                    .into_iter(),
+            );
+            at.proportion(prob(w))
+        });
         let p_over = prob(total_weight(
             (0..k)
                 .filter(|&d| overdose(d))
@@ -339,7 +375,13 @@ impl OperatingCharacteristics {
             mtd_rule,
             true_mtd: true_mtd.map(|m| m + 1),
             p_none: at.proportion(p_none),
+            p_none_safety: at.proportion(prob(tally.stopped(StopReason::Safety, true))),
+            p_stop,
             pcs: at.proportion(pcs),
+            true_mtd_highest,
+            pcs_highest,
+            true_mtd_closest,
+            pcs_closest,
             p_select_overdose: at.proportion(p_over),
             p_select_underdose: at.proportion(p_under),
             mean_n: at.mean(n_only.a, n_only.var_a()),

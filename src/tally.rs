@@ -12,6 +12,7 @@
 //! errors need (covariances with N). Their size depends on the design, never on
 //! the number of trials.
 
+use crate::design::StopReason;
 use crate::truth::MAX_DOSES;
 use std::ops::AddAssign;
 
@@ -64,6 +65,7 @@ pub struct TrialEnd<'a> {
     pub x_total: u32,
     pub n_over: u32,
     pub mtd: Option<usize>,
+    pub reason: StopReason,
 }
 
 /// Weighted counts of trial outcomes.
@@ -73,6 +75,8 @@ pub struct Tally<W> {
     total: W,
     /// `[0]`: no MTD; `[d + 1]`: dose `d` selected.
     select: Vec<W>,
+    /// `[reason][no MTD]`: why trials ended, with or without an MTD.
+    stop: Vec<W>,
     /// `[dlts][N]`: total DLTs jointly with the sample size.
     dlt_by_n: Vec<W>,
     /// `[n_over][N]`: patients at over-dosing doses jointly with N.
@@ -92,6 +96,7 @@ impl<W: Weight> Tally<W> {
             shape,
             total: W::default(),
             select: vec![W::default(); k + 1],
+            stop: vec![W::default(); 2 * StopReason::ALL.len()],
             dlt_by_n: vec![W::default(); w * w],
             over_by_n: vec![W::default(); w * w],
             dose_n_by_n: vec![W::default(); k * per_dose * w],
@@ -103,9 +108,10 @@ impl<W: Weight> Tally<W> {
         self.shape
     }
 
-    fn tables(&self) -> [&Vec<W>; 5] {
+    fn tables(&self) -> [&Vec<W>; 6] {
         [
             &self.select,
+            &self.stop,
             &self.dlt_by_n,
             &self.over_by_n,
             &self.dose_n_by_n,
@@ -113,9 +119,10 @@ impl<W: Weight> Tally<W> {
         ]
     }
 
-    fn tables_mut(&mut self) -> [&mut Vec<W>; 5] {
+    fn tables_mut(&mut self) -> [&mut Vec<W>; 6] {
         [
             &mut self.select,
+            &mut self.stop,
             &mut self.dlt_by_n,
             &mut self.over_by_n,
             &mut self.dose_n_by_n,
@@ -148,6 +155,7 @@ impl<W: Weight> Tally<W> {
         }
         self.total += w;
         self.select[end.mtd.map_or(0, |d| d + 1)] += w;
+        self.stop[stop_cell(end.reason, end.mtd)] += w;
         self.dlt_by_n[x_total * width + n_total] += w;
         self.over_by_n[n_over * width + n_total] += w;
     }
@@ -167,6 +175,12 @@ impl<W: Weight> Tally<W> {
     /// Weight of "no MTD" (`dose = None`) or of selecting `dose`.
     pub fn selected(&self, dose: Option<usize>) -> W {
         self.select[dose.map_or(0, |d| d + 1)]
+    }
+
+    /// Weight of trials that ended for `reason`, without an MTD
+    /// (`without_mtd`) or with one.
+    pub fn stopped(&self, reason: StopReason, without_mtd: bool) -> W {
+        self.stop[reason.index() * 2 + usize::from(without_mtd)]
     }
 
     /// `(dlts, n, weight)` for every cell of the joint table of total DLTs and N.
@@ -207,9 +221,11 @@ impl<W: Weight> Tally<W> {
         self.total += w;
     }
 
-    /// Adds `w` to "no MTD" (`dose = None`) or to selecting `dose`.
-    pub fn add_selected(&mut self, dose: Option<usize>, w: W) {
+    /// Adds `w` to "no MTD" (`dose = None`) or to selecting `dose`, in a
+    /// trial that ended for `reason`.
+    pub fn add_selected(&mut self, dose: Option<usize>, reason: StopReason, w: W) {
         self.select[dose.map_or(0, |d| d + 1)] += w;
+        self.stop[stop_cell(reason, dose)] += w;
     }
 
     /// Adds `w` to the cell (total DLTs `dlts`, sample size `n`).
@@ -285,10 +301,16 @@ impl Tally<u64> {
             |t: &[u64]| t.iter().try_fold(0u64, |a, &b| a.checked_add(b)) == Some(total);
         let whole = rest.is_empty()
             && sums_to_total(&tally.select)
+            && sums_to_total(&tally.stop)
             && sums_to_total(&tally.dlt_by_n)
             && sums_to_total(&tally.over_by_n);
         whole.then_some(tally)
     }
+}
+
+#[inline(always)]
+fn stop_cell(reason: StopReason, mtd: Option<usize>) -> usize {
+    reason.index() * 2 + usize::from(mtd.is_none())
 }
 
 /// The figures that paired comparisons difference, per trial: whether the
@@ -524,6 +546,7 @@ mod tests {
             x_total: 3,
             n_over: 3,
             mtd: Some(1),
+            reason: StopReason::RuleEnd,
         };
         a.record(&end, 1);
         assert_eq!(Tally::from_counts(shape, &a.counts()), Some(a.clone()));
@@ -535,6 +558,8 @@ mod tests {
         b.merge(&a);
         assert_eq!(b.total(), 2);
         assert_eq!(b.selected(Some(1)), 2);
+        assert_eq!(b.stopped(StopReason::RuleEnd, false), 2);
+        assert_eq!(b.stopped(StopReason::Safety, true), 0);
         assert_eq!(b.dlts_and_n().collect::<Vec<_>>(), vec![(3, 12, 2)]);
         assert_eq!(b.overdosed_and_n().collect::<Vec<_>>(), vec![(3, 12, 2)]);
         assert_eq!(b.dose_n_and_n(1).collect::<Vec<_>>(), vec![(6, 12, 2)]);

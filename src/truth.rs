@@ -70,6 +70,16 @@ pub enum TruthError {
     NoEvents,
 }
 
+impl MtdRule {
+    /// Its name in files: `highest` or `closest`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MtdRule::Highest => "highest",
+            MtdRule::Closest => "closest",
+        }
+    }
+}
+
 impl Truth {
     pub fn new(name: impl Into<String>, p_dlt: Vec<f64>) -> Result<Self, TruthError> {
         if p_dlt.is_empty() {

@@ -90,15 +90,22 @@ fn outputs_are_tidy_and_carry_provenance() {
         "scenario",
         "truth",
         "design",
-        "preset",
+        "kind",
         "method",
         "trials",
         "seed",
         "target",
+        "true_mtd_rule",
         "p_none",
         "p_none_se",
+        "p_none_safety",
         "pcs",
         "pcs_se",
+        "pcs_highest",
+        "pcs_closest",
+        "p_stop_max_n",
+        "p_stop_safety",
+        "p_stop_rule",
         "p_select_overdose",
         "p_select_overdose_se",
         "mean_n",
@@ -114,10 +121,20 @@ fn outputs_are_tidy_and_carry_provenance() {
         assert!(header.contains(&column), "summary.csv lacks {column}");
     }
     assert!(
-        lines[1].starts_with("small,steep,3+3 storer,storer,3+3,false,false,1,"),
+        lines[1].starts_with("small,steep,3+3 storer,3+3,"),
         "{}",
         lines[1]
     );
+    let designs = std::fs::read_to_string(out.join("designs.csv")).unwrap();
+    assert!(designs.starts_with("scenario,design,parameter,value\n"));
+    for row in [
+        "small,3+3 storer,kind,3+3",
+        "small,3+3 storer,preset,storer",
+        "small,3+3 storer,deescalation,false",
+        "small,3+3 storer,start_dose,1",
+    ] {
+        assert!(designs.lines().any(|l| l == row), "designs.csv lacks {row}");
+    }
     let doses = std::fs::read_to_string(out.join("doses.csv")).unwrap();
     assert_eq!(
         doses.lines().count(),
@@ -152,7 +169,8 @@ fn outputs_are_tidy_and_carry_provenance() {
     assert_eq!(json["dosesim_version"], env!("CARGO_PKG_VERSION"));
     let s = &json["scenarios"][0];
     assert_eq!(s["scenario"]["simulation"]["seed"], 11);
-    assert_eq!(s["scenario"]["designs"][1]["params"]["deescalation"], true);
+    assert_eq!(s["scenario"]["designs"][1]["deescalation"], "true");
+    assert_eq!(s["scenario"]["designs"][1]["kind"], "3+3");
     assert!(
         s["scenario_text"]
             .as_str()
@@ -218,8 +236,8 @@ fn flags_override_the_file() {
         .assert()
         .success();
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(summary.contains(",3+3 strict,strict,"));
-    assert!(summary.contains(",3+3 korn,korn,"));
+    assert!(summary.contains(",3+3 strict,3+3,"));
+    assert!(summary.contains(",3+3 korn,3+3,"));
     assert!(!summary.contains("storer"));
     assert!(
         summary.lines().skip(1).all(|l| l.contains(",mc,10000,5,")),
@@ -509,6 +527,7 @@ fn charts_and_report() {
         files,
         [
             "comparison.csv",
+            "designs.csv",
             "doses.csv",
             "results.json",
             "sample_size.csv",

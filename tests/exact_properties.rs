@@ -14,7 +14,7 @@ mod common;
 
 use common::{Checker, summarise};
 use dosesim::design::{AbDesign, AbParams, Decision, Design, Observed, Preset};
-use dosesim::engine::{McSettings, binomial_pmf, shape_of, simulate, simulate_ab};
+use dosesim::engine::{McSettings, binomial_pmf, shape_of, simulate};
 use dosesim::exact::{exact, exact_ab};
 use dosesim::tally::{Tally, TrialEnd};
 use dosesim::truth::{MAX_DOSES, Truth};
@@ -101,7 +101,7 @@ impl<D: Design> Paths<'_, D> {
     fn walk(&mut self, decision: Decision, n: [u32; MAX_DOSES], x: [u32; MAX_DOSES], mass: f64) {
         let k = self.p.len();
         match decision {
-            Decision::Stop { mtd, .. } => {
+            Decision::Stop { mtd, reason } => {
                 let treated = (0..k).filter(|&d| n[d] > 0).fold(0, |m, d| m | 1 << d);
                 let n_over = (0..k)
                     .filter(|&d| self.overdose >> d & 1 == 1)
@@ -114,6 +114,7 @@ impl<D: Design> Paths<'_, D> {
                     x_total: x.iter().sum(),
                     n_over: n_over.sum(),
                     mtd,
+                    reason,
                 };
                 self.tally.record(&end, mass);
             }
@@ -200,7 +201,7 @@ proptest! {
         prop_assert!(oc.mean_n.value <= f64::from(design.max_sample_size()) + 1e-9);
 
         let settings = McSettings { trials: TRIALS, seed };
-        let mc = simulate(&design, &truth, target, settings, &|_| {});
+        let mc = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
         let mc = summarise(&mc, &truth, target, Some(TRIALS));
         let r = TRIALS as f64;
         // 1.5/R: one trial's worth, where p·R ≪ 1 breaks the normal approximation.
@@ -312,7 +313,7 @@ proptest! {
         }
         let oc = summarise(&tally, &truth, target, None);
         let settings = McSettings { trials: TRIALS, seed };
-        let mc = simulate_ab(&design, &truth, target, settings, &|_| {});
+        let mc = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
         let mc = summarise(&mc, &truth, target, Some(TRIALS));
         let r = TRIALS as f64;
         let tol = |sd: f64| Z * sd / r.sqrt() + 1.5 / r;

@@ -197,7 +197,7 @@ fn bad_sets_of_parts_are_refused() {
     s.run("single", &["--no-charts"]);
     refused(
         &[s.path("single").join("results.json")],
-        "schema is \"dosesim-results/v1\"",
+        "schema is \"dosesim-results/v2\"",
     );
     let truncated = s.path("truncated.json");
     let text = std::fs::read_to_string(&parts[0]).unwrap();

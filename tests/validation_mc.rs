@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Case, Checker, cases};
-use dosesim::engine::{McSettings, simulate_ab};
+use dosesim::engine::{McSettings, simulate};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
 
@@ -13,7 +13,7 @@ const TRIALS: u64 = 400_000;
 const Z: f64 = 4.0;
 
 fn check_case(case: &Case, c: &mut Checker) {
-    let tally = simulate_ab(
+    let tally = simulate(
         &case.design(),
         &case.truth,
         case.target,
@@ -22,7 +22,8 @@ fn check_case(case: &Case, c: &mut Checker) {
             seed: 20261123,
         },
         &|_| {},
-    );
+    )
+    .unwrap();
     let oc = OperatingCharacteristics::from_tally(
         &tally,
         &case.truth,

@@ -122,6 +122,12 @@ impl AbParams {
         }
     }
 
+    /// Whether these are the 3+3's cohorts and bounds (a = b = 3,
+    /// c = d = e = 1), whatever the switches.
+    pub fn is_three_plus_three(&self) -> bool {
+        (self.a, self.b, self.c, self.d, self.e) == (3, 3, 1, 1, 1)
+    }
+
     /// The preset these parameters are, if any.
     pub fn preset(&self) -> Option<Preset> {
         Preset::ALL.into_iter().find(|&p| {
@@ -249,12 +255,22 @@ impl AbDesign {
 /// The end of an A+B trial: an MTD when the rules found one; none only when
 /// the lowest dose the trial reached was too toxic.
 fn stop(mtd: Option<usize>) -> Decision {
-    let reason = if mtd.is_some() {
-        StopReason::RuleEnd
-    } else {
-        StopReason::Safety
-    };
-    Decision::Stop { mtd, reason }
+    Decision::Stop {
+        mtd,
+        reason: AbDesign::stop_reason(mtd),
+    }
+}
+
+impl AbDesign {
+    /// Why an A+B trial that selected `mtd` ended: with no MTD, every dose
+    /// tried was too toxic (a safety stop); otherwise its rules concluded.
+    pub fn stop_reason(mtd: Option<usize>) -> StopReason {
+        if mtd.is_some() {
+            StopReason::RuleEnd
+        } else {
+            StopReason::Safety
+        }
+    }
 }
 
 impl Design for AbDesign {

@@ -1,28 +1,29 @@
-//! One trial of any [`Design`], cohort by cohort, through `Design::decide`.
+//! One trial of any [`Design`], cohort by cohort, through `Design::decide`,
+//! every decision checked against the design's declared bounds.
 
-use super::outcomes::{CohortOutcomes, Interval};
-use crate::design::{Decision, Design, Observed};
+use super::outcomes::Thresholds;
+use crate::design::{Decision, Design, InvalidDecision, Observed, StopReason, check_decision};
 use crate::rng::Stream;
 use crate::tally::{TrialEnd, doses};
 use crate::truth::MAX_DOSES;
+
+/// How a trial ended: its selected MTD (0-based) and why it stopped.
+pub type Ending = (Option<usize>, StopReason);
 
 /// One trial's observations, reused from trial to trial. Only doses whose bit
 /// is set in `treated` hold this trial's values; the rest are stale, which
 /// spares clearing arrays between trials.
 #[derive(Debug, Clone)]
 pub struct TrialState {
-    pub(super) n: [u32; MAX_DOSES],
-    pub(super) x: [u32; MAX_DOSES],
-    /// The dose's uniform, drawn when its first cohort is treated.
-    pub(super) u: [u64; MAX_DOSES],
-    /// What earlier cohorts at the dose left of [0, 1).
-    within: [Interval; MAX_DOSES],
-    pub(super) treated: u32,
+    n: [u32; MAX_DOSES],
+    x: [u32; MAX_DOSES],
+    treated: u32,
     /// Bit `d` set when dose `d` over-doses.
     overdose: u32,
     n_total: u32,
     x_total: u32,
     n_over: u32,
+    ending: Ending,
 }
 
 impl TrialState {
@@ -32,107 +33,76 @@ impl TrialState {
         TrialState {
             n: [0; MAX_DOSES],
             x: [0; MAX_DOSES],
-            u: [0; MAX_DOSES],
-            within: [Interval::UNIT; MAX_DOSES],
             treated: 0,
             overdose,
             n_total: 0,
             x_total: 0,
             n_over: 0,
+            ending: (None, StopReason::RuleEnd),
         }
     }
 
-    /// Forgets the last trial.
+    /// Treats `patients` at `dose`: the next patients of the trial, in order.
     #[inline(always)]
-    pub(super) fn reset(&mut self) {
-        (self.treated, self.n_total, self.x_total, self.n_over) = (0, 0, 0, 0);
-    }
-
-    /// Adds `patients` with `dlts` at `dose`, whose earlier totals were `n[dose]`
-    /// and `x[dose]` if it was treated before; `u` is the dose's uniform.
-    #[inline(always)]
-    pub(super) fn add(&mut self, dose: usize, patients: u32, dlts: u32) {
-        if self.treated >> dose & 1 == 0 {
-            self.treated |= 1 << dose;
-            (self.n[dose], self.x[dose]) = (0, 0);
-        }
+    fn treat(
+        &mut self,
+        dose: usize,
+        patients: u32,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+    ) {
+        let first = self.n_total;
+        let dlts = (first..first + patients)
+            .map(|j| u32::from(thresholds.dlt(dose, stream.tolerance(trial, j))))
+            .sum::<u32>();
         self.n[dose] += patients;
         self.x[dose] += dlts;
-        self.count(dose, patients, dlts);
-    }
-
-    /// [`Self::add`] for a dose not yet treated in this trial.
-    #[inline(always)]
-    pub(super) fn first_visit(&mut self, dose: usize, patients: u32, dlts: u32) {
         self.treated |= 1 << dose;
-        (self.n[dose], self.x[dose]) = (patients, dlts);
-        self.count(dose, patients, dlts);
-    }
-
-    #[inline(always)]
-    fn count(&mut self, dose: usize, patients: u32, dlts: u32) {
         self.n_total += patients;
         self.x_total += dlts;
         // All ones for an over-dosing dose, else zero: no branch, no multiply.
         self.n_over += patients & 0u32.wrapping_sub(self.overdose >> dose & 1);
     }
 
-    /// Whether `dose` has had patients in this trial.
-    #[inline(always)]
-    pub(super) fn is_treated(&self, dose: usize) -> bool {
-        self.treated >> dose & 1 == 1
-    }
-
-    fn treat(
-        &mut self,
-        dose: usize,
-        patients: u32,
-        outcomes: &CohortOutcomes,
-        stream: &Stream,
-        trial: u64,
-    ) {
-        if !self.is_treated(dose) {
-            self.u[dose] = stream.dose_uniform(trial, dose);
-            self.within[dose] = Interval::UNIT;
-        }
-        let (dlts, rest) = outcomes.cohort(patients, dose, self.within[dose], self.u[dose]);
-        self.within[dose] = rest;
-        self.add(dose, patients, dlts);
-    }
-
-    /// Runs trial `trial` of `design` to its end; returns the selected MTD.
+    /// Runs trial `trial` of `design` to its end; a decision outside the
+    /// design's bounds ends it with an error instead.
     #[inline]
-    pub fn run<D: Design>(
+    pub fn run<D: Design + ?Sized>(
         &mut self,
         design: &D,
-        outcomes: &CohortOutcomes,
+        thresholds: &Thresholds,
         stream: &Stream,
         trial: u64,
-    ) -> Option<usize> {
-        // `decide` reads every dose, so stale entries are zeroed first.
+    ) -> Result<Ending, InvalidDecision> {
+        // `decide` reads every dose, so the last trial's entries are zeroed.
         for d in doses(self.treated) {
             (self.n[d], self.x[d]) = (0, 0);
         }
-        self.reset();
+        (self.treated, self.n_total, self.x_total, self.n_over) = (0, 0, 0, 0);
         let k = design.num_doses();
         let mut next = design.start();
         loop {
+            check_decision(design, next, |d| self.n[d], self.n_total)?;
             match next {
                 Decision::Treat { dose, patients } => {
-                    self.treat(dose, patients, outcomes, stream, trial);
+                    self.treat(dose, patients, thresholds, stream, trial);
                     next = design.decide(&Observed {
                         n: &self.n[..k],
                         x: &self.x[..k],
                         current: dose,
                     });
                 }
-                Decision::Stop { mtd, .. } => return mtd,
+                Decision::Stop { mtd, reason } => {
+                    self.ending = (mtd, reason);
+                    return Ok(self.ending);
+                }
             }
         }
     }
 
     /// The finished trial, as a tally records it.
-    pub fn end(&self, mtd: Option<usize>) -> TrialEnd<'_> {
+    pub fn end(&self) -> TrialEnd<'_> {
         TrialEnd {
             n: &self.n,
             x: &self.x,
@@ -140,7 +110,8 @@ impl TrialState {
             n_total: self.n_total,
             x_total: self.x_total,
             n_over: self.n_over,
-            mtd,
+            mtd: self.ending.0,
+            reason: self.ending.1,
         }
     }
 }

@@ -2,25 +2,24 @@
 //! in parallel, folded into a [`Tally`].
 //!
 //! Trials are cut into fixed-size batches that rayon spreads over its threads.
-//! Every random number is addressed by (seed, trial, dose) — see
+//! Every random number is addressed by (seed, trial, patient) — see
 //! [`crate::rng`] — and tallies are integer counts merged by addition, so the
 //! result does not depend on the number of threads or on how rayon splits the
 //! work. Nothing is allocated, locked or written per trial: each rayon job
 //! reuses one [`TrialState`] of fixed arrays and one tally.
 //!
-//! Two paths run trials: [`simulate`] for any [`Design`], asking
-//! `Design::decide` after every cohort, and [`simulate_ab`], a visit-at-a-time
-//! path for the A+B family that gives the same tallies to the bit, faster.
+//! One trial loop serves every design ([`TrialState::run`]): it asks
+//! `Design::decide` after every cohort and checks each decision against the
+//! design's bounds, so a design bug ends the run with a [`TrialError`] rather
+//! than a wrong tally.
 
-mod ab_fast;
 mod generic;
 pub mod outcomes;
 
-pub use ab_fast::AbFast;
-pub use generic::TrialState;
-pub use outcomes::{CohortOutcomes, Interval, binomial_pmf};
+pub use generic::{Ending, TrialState};
+pub use outcomes::{Thresholds, binomial_pmf};
 
-use crate::design::{AbDesign, Design};
+use crate::design::{AnyDesign, Design, InvalidDecision};
 use crate::rng::Stream;
 use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd};
 use crate::truth::Truth;
@@ -87,10 +86,12 @@ impl Shard {
 }
 
 /// A fingerprint of the engine as built: the counts of a small fixed run of
-/// every preset on a fixed curve, folded into one number. Two builds whose
-/// random stream, DLT mapping, design rules or tallies differ give different
-/// fingerprints (with overwhelming probability), whatever their version
-/// says, so merge can refuse to add up parts of different engines.
+/// one design of every kind the library offers (see
+/// [`AnyDesign::fingerprint_designs`]) on a fixed curve, folded into one
+/// number. Two builds whose random stream, DLT mapping, design rules or
+/// tallies differ give different fingerprints (with overwhelming
+/// probability), whatever their version says, so merge can refuse to add up
+/// parts of different engines.
 pub fn fingerprint() -> u64 {
     let truth = match Truth::new("fingerprint", vec![0.05, 0.15, 0.3, 0.45, 0.6]) {
         Ok(truth) => truth,
@@ -101,66 +102,14 @@ pub fn fingerprint() -> u64 {
         seed: 0x5eed,
     };
     let mut hash = Stream::new(0);
-    for preset in crate::design::Preset::ALL {
-        let params = crate::design::AbParams::three_plus_three(preset);
-        if let Ok(design) = AbDesign::new(params, truth.num_doses()) {
-            for count in simulate_ab(&design, &truth, 0.3, settings, &|_| {}).counts() {
-                hash = Stream::new(hash.at(count));
-            }
+    for design in AnyDesign::fingerprint_designs(truth.num_doses()) {
+        let counts = simulate(&design, &truth, 0.3, settings, &|_| {})
+            .map_or_else(|_| vec![u64::MAX], |tally| tally.counts());
+        for count in counts {
+            hash = Stream::new(hash.at(count));
         }
     }
     hash.at(0)
-}
-
-/// One trial of one design, from its random numbers to its selected MTD.
-trait Runner: Sync {
-    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize>;
-}
-
-/// Any design, cohort by cohort.
-struct Generic<'a, D> {
-    design: &'a D,
-    outcomes: CohortOutcomes,
-}
-
-impl<D: Design> Runner for Generic<'_, D> {
-    #[inline]
-    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
-        state.run(self.design, &self.outcomes, stream, trial)
-    }
-}
-
-/// An A+B design: visit by visit where it can be.
-enum AbRunner<'a> {
-    Fast(AbFast),
-    Generic(Generic<'a, AbDesign>),
-}
-
-impl<'a> AbRunner<'a> {
-    fn new(design: &'a AbDesign, truth: &Truth) -> Self {
-        let outcomes = CohortOutcomes::new(&truth.p_dlt);
-        match AbFast::new(design, &outcomes) {
-            Some(fast) => AbRunner::Fast(fast),
-            None => AbRunner::Generic(Generic { design, outcomes }),
-        }
-    }
-}
-
-impl Runner for AbFast {
-    #[inline(always)]
-    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
-        AbFast::run(self, state, stream, trial)
-    }
-}
-
-impl Runner for AbRunner<'_> {
-    #[inline(always)]
-    fn run(&self, state: &mut TrialState, stream: &Stream, trial: u64) -> Option<usize> {
-        match self {
-            AbRunner::Fast(fast) => AbFast::run(fast, state, stream, trial),
-            AbRunner::Generic(generic) => generic.run(state, stream, trial),
-        }
-    }
 }
 
 /// What a Monte Carlo run of several designs on one truth counted: a tally
@@ -189,72 +138,50 @@ impl Joint {
     }
 }
 
-/// Simulates any design cohort by cohort. `on_batch` is told each finished
-/// batch's number of trials, from whichever thread ran it (for progress
-/// reporting; it must be cheap).
+/// A design decided something outside its declared bounds in a simulated
+/// trial: a bug in the design, reported instead of a wrong tally.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("trial {trial} (seed {seed}): {source}")]
+pub struct TrialError {
+    /// Which of the designs run together (0-based).
+    pub design: usize,
+    pub trial: u64,
+    pub seed: u64,
+    pub source: InvalidDecision,
+}
+
+/// Simulates one design. `on_batch` is told each finished batch's number of
+/// trials, from whichever thread ran it (for progress reporting; it must be
+/// cheap).
 pub fn simulate<D: Design>(
     design: &D,
     truth: &Truth,
     target: f64,
     settings: McSettings,
     on_batch: &(dyn Fn(u64) + Sync),
-) -> Tally<u64> {
-    let runner = Generic {
-        design,
-        outcomes: CohortOutcomes::new(&truth.p_dlt),
-    };
-    let work = Batches {
-        shapes: vec![shape_of(design)],
-        truth,
-        target,
-        true_mtd: None,
-        settings,
-        batches: Shard::WHOLE.batches(0, 1, settings.trials),
-        on_batch,
-    };
-    let mut joint = work.run(&[runner]);
-    joint.tallies.swap_remove(0)
-}
-
-/// Simulates an A+B design a dose visit at a time; same tallies as
-/// [`simulate`] on the same design. Designs whose visits have too many
-/// endings for the fast path (cohorts of 5 or more) run on [`simulate`].
-pub fn simulate_ab(
-    design: &AbDesign,
-    truth: &Truth,
-    target: f64,
-    settings: McSettings,
-    on_batch: &(dyn Fn(u64) + Sync),
-) -> Tally<u64> {
+) -> Result<Tally<u64>, TrialError> {
     let designs = std::slice::from_ref(design);
-    let mut joint = simulate_designs(
-        designs,
-        truth,
-        target,
-        None,
-        settings,
-        Shard::WHOLE.batches(0, 1, settings.trials),
-        on_batch,
-    );
-    joint.tallies.swap_remove(0)
+    let batches = Shard::WHOLE.batches(0, 1, settings.trials);
+    let mut joint = simulate_designs(designs, truth, target, None, settings, batches, on_batch)?;
+    Ok(joint.tallies.swap_remove(0))
 }
 
 /// Simulates every design on the same patients, trial by trial: trial `i` of
-/// each design reads the same random numbers, and each design's tally is the
-/// one [`simulate_ab`] would give. With two or more designs the paired sums
-/// are counted too, for which `true_mtd` (0-based) says which selection is
+/// each design reads the same tolerances, and each design's tally is the one
+/// [`simulate`] would give. With two or more designs the paired sums are
+/// counted too, for which `true_mtd` (0-based) says which selection is
 /// correct. Only `batches` run (see [`Shard`]); `on_batch` hears of each
 /// finished batch's trials times the number of designs.
-pub fn simulate_designs(
-    designs: &[AbDesign],
+pub fn simulate_designs<D: Design>(
+    designs: &[D],
     truth: &Truth,
     target: f64,
     true_mtd: Option<usize>,
     settings: McSettings,
     batches: Range<u64>,
     on_batch: &(dyn Fn(u64) + Sync),
-) -> Joint {
-    let work = Batches {
+) -> Result<Joint, TrialError> {
+    Batches {
         shapes: designs.iter().map(shape_of).collect(),
         truth,
         target,
@@ -262,15 +189,8 @@ pub fn simulate_designs(
         settings,
         batches,
         on_batch,
-    };
-    // One design, the common case, runs without dispatch per trial.
-    if let [design] = designs {
-        if let Some(fast) = AbFast::new(design, &CohortOutcomes::new(&truth.p_dlt)) {
-            return work.run(&[fast]);
-        }
     }
-    let runners: Vec<AbRunner> = designs.iter().map(|d| AbRunner::new(d, truth)).collect();
-    work.run(&runners)
+    .run(designs)
 }
 
 /// The trials to run: a block of batches of designs of these `shapes` on
@@ -285,9 +205,13 @@ struct Batches<'a> {
     on_batch: &'a (dyn Fn(u64) + Sync),
 }
 
+/// What a block of trials left: the counts, and the first trial (lowest
+/// index) whose design misbehaved, if any.
+type Partial = (Joint, Option<TrialError>);
+
 impl Batches<'_> {
-    /// Runs the batches with one runner per design, in parallel.
-    fn run<R: Runner>(&self, runners: &[R]) -> Joint {
+    /// Runs the batches of every design, in parallel.
+    fn run<D: Design>(&self, designs: &[D]) -> Result<Joint, TrialError> {
         let Batches {
             ref shapes,
             truth,
@@ -303,10 +227,11 @@ impl Batches<'_> {
         );
         assert!(settings.trials <= MAX_TRIALS, "more than MAX_TRIALS trials");
         let overdose = truth.overdose_mask(target);
+        let thresholds = Thresholds::new(&truth.p_dlt);
         let stream = Stream::new(settings.seed);
         let trials = settings.trials;
-        let paired = runners.len() > 1;
-        let empty = || Joint::empty(shapes);
+        let paired = designs.len() > 1;
+        let empty = || (Joint::empty(shapes), None);
         let headline = |end: &TrialEnd<'_>| -> Headline {
             let selected_over = end.mtd.map_or(0, |d| overdose >> d & 1);
             [
@@ -317,42 +242,58 @@ impl Batches<'_> {
                 end.n_over,
             ]
         };
-        batches
+        let failed = |design, trial, source| {
+            Some(TrialError {
+                design,
+                trial,
+                seed: settings.seed,
+                source,
+            })
+        };
+        let (joint, error) = batches
             .clone()
             .into_par_iter()
             .fold(
                 || {
                     (
                         empty(),
-                        vec![TrialState::new(overdose); runners.len()],
-                        vec![[0; HEADLINES.len()]; runners.len()],
+                        vec![TrialState::new(overdose); designs.len()],
+                        vec![[0; HEADLINES.len()]; designs.len()],
                     )
                 },
-                |(mut joint, mut states, mut values), batch| {
+                |((mut joint, mut error), mut states, mut values), batch| {
                     let first = batch * BATCH;
                     let last = (first + BATCH).min(trials);
-                    if let [runner] = runners {
+                    if error.is_some() {
+                        return ((joint, error), states, values);
+                    }
+                    if let [design] = designs {
                         // One design: no pairing, and the tally and state moved
-                        // into locals, which the compiler keeps in registers
-                        // (through the vectors: 9% more instructions per trial).
+                        // into locals, which the compiler keeps in registers.
                         if let (Some(mut tally), Some(mut state)) =
                             (joint.tallies.pop(), states.pop())
                         {
                             for trial in first..last {
-                                let mtd = runner.run(&mut state, &stream, trial);
-                                tally.record(&state.end(mtd), 1);
+                                if let Err(e) = state.run(design, &thresholds, &stream, trial) {
+                                    error = failed(0, trial, e);
+                                    break;
+                                }
+                                tally.record(&state.end(), 1);
                             }
                             joint.tallies.push(tally);
                             states.push(state);
                         }
                         on_batch(last - first);
-                        return (joint, states, values);
+                        return ((joint, error), states, values);
                     }
-                    for trial in first..last {
-                        for (d, runner) in runners.iter().enumerate() {
+                    'trials: for trial in first..last {
+                        for (d, design) in designs.iter().enumerate() {
                             let state = &mut states[d];
-                            let mtd = runner.run(state, &stream, trial);
-                            let end = state.end(mtd);
+                            if let Err(e) = state.run(design, &thresholds, &stream, trial) {
+                                error = failed(d, trial, e);
+                                break 'trials;
+                            }
+                            let end = state.end();
                             joint.tallies[d].record(&end, 1);
                             if paired {
                                 values[d] = headline(&end);
@@ -362,87 +303,39 @@ impl Batches<'_> {
                             joint.pairs.record(&values);
                         }
                     }
-                    on_batch((last - first) * runners.len() as u64);
-                    (joint, states, values)
+                    on_batch((last - first) * designs.len() as u64);
+                    ((joint, error), states, values)
                 },
             )
-            .map(|(joint, _, _)| joint)
-            .reduce(empty, |mut a, b| {
-                a.merge(&b);
-                a
-            })
+            .map(|(partial, _, _)| partial)
+            .reduce(empty, |(mut joint, a): Partial, (other, b): Partial| {
+                joint.merge(&other);
+                let first = match (a, b) {
+                    (Some(a), Some(b)) => Some(if a.trial <= b.trial { a } else { b }),
+                    (a, b) => a.or(b),
+                };
+                (joint, first)
+            });
+        match error {
+            Some(error) => Err(error),
+            None => Ok(joint),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::design::{AbParams, Preset};
+    use crate::design::{AbDesign, AbParams, Decision, Observed, Preset, StopReason};
 
-    fn both(params: AbParams, p: &[f64], trials: u64, seed: u64) -> (Tally<u64>, Tally<u64>) {
-        let truth = Truth::new("t", p.to_vec()).unwrap();
-        let design = AbDesign::new(params, p.len()).unwrap();
-        let s = McSettings { trials, seed };
-        (
-            simulate(&design, &truth, 0.3, s, &|_| {}),
-            simulate_ab(&design, &truth, 0.3, s, &|_| {}),
-        )
-    }
-
-    #[test]
-    fn fast_path_matches_generic_path_for_presets() {
-        let p = [0.05, 0.1, 0.2, 0.3, 0.45];
-        for preset in Preset::ALL {
-            for start in [1, 3] {
-                let mut params = AbParams::three_plus_three(preset);
-                params.start_dose = start;
-                let (generic, fast) = both(params, &p, 50_000, 9);
-                assert_eq!(generic, fast, "{preset} start {start}");
-            }
-        }
-    }
-
-    #[test]
-    fn fast_path_matches_generic_path_for_a_plus_b() {
-        let curves: [&[f64]; 4] = [
-            &[0.3],
-            &[0.0, 1.0, 0.5],
-            &[0.1, 0.25, 0.4, 0.6],
-            &[0.5, 0.05, 0.3, 0.02, 0.9, 0.2],
-        ];
-        let shapes = [
-            (3, 3, 1, 1, 1),
-            (4, 4, 1, 2, 2),
-            (3, 3, 1, 2, 2),
-            (2, 4, 1, 1, 2),
-            (5, 1, 2, 3, 3),
-        ];
-        for (i, p) in curves.iter().enumerate() {
-            for (a, b, c, d, e) in shapes {
-                for (deescalation, top) in
-                    [(false, false), (true, false), (true, true), (false, true)]
-                {
-                    let params = AbParams {
-                        a,
-                        b,
-                        c,
-                        d,
-                        e,
-                        deescalation,
-                        top_dose_needs_six: top,
-                        start_dose: 1 + (i as u32 % p.len() as u32),
-                    };
-                    let (generic, fast) = both(params, p, 20_000, i as u64);
-                    assert_eq!(generic, fast, "{params:?} on {p:?}");
-                }
-            }
-        }
+    fn korn(k: usize) -> AbDesign {
+        AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap()
     }
 
     #[test]
     fn thread_count_changes_nothing() {
         let truth = Truth::new("t", vec![0.1, 0.2, 0.35]).unwrap();
-        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), 3).unwrap();
+        let design = korn(3);
         let s = McSettings {
             trials: 5 * BATCH + 17,
             seed: 4,
@@ -452,11 +345,136 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            pool.install(|| simulate_ab(&design, &truth, 0.3, s, &|_| {}))
+            pool.install(|| simulate(&design, &truth, 0.3, s, &|_| {}).unwrap())
         };
         let one = on(1);
         assert_eq!(one.total(), s.trials);
         assert_eq!(one, on(3));
+    }
+
+    #[test]
+    fn designs_run_together_count_as_run_alone() {
+        let truth = Truth::new("t", vec![0.05, 0.2, 0.4, 0.6]).unwrap();
+        let designs = [
+            korn(4),
+            AbDesign::new(AbParams::three_plus_three(Preset::Storer), 4).unwrap(),
+        ];
+        let s = McSettings {
+            trials: 3 * BATCH,
+            seed: 11,
+        };
+        let batches = Shard::WHOLE.batches(0, 1, s.trials);
+        let joint = simulate_designs(&designs, &truth, 0.3, Some(1), s, batches, &|_| {}).unwrap();
+        for (design, tally) in designs.iter().zip(&joint.tallies) {
+            assert_eq!(&simulate(design, &truth, 0.3, s, &|_| {}).unwrap(), tally);
+        }
+        assert_eq!(joint.pairs.trials(), s.trials);
+    }
+
+    /// Patients are the same people under every design: on the same trial,
+    /// a design that treats its first six patients at dose 1 sees exactly
+    /// the DLTs a 3+3 sees in its first two cohorts there.
+    #[test]
+    fn the_jth_patient_is_the_same_under_every_design() {
+        struct SixAtOne;
+        impl Design for SixAtOne {
+            fn num_doses(&self) -> usize {
+                1
+            }
+            fn max_cohort(&self) -> u32 {
+                6
+            }
+            fn max_patients_per_dose(&self) -> u32 {
+                6
+            }
+            fn start(&self) -> Decision {
+                Decision::Treat {
+                    dose: 0,
+                    patients: 6,
+                }
+            }
+            fn decide(&self, _: &Observed<'_>) -> Decision {
+                Decision::Stop {
+                    mtd: None,
+                    reason: StopReason::RuleEnd,
+                }
+            }
+        }
+        let thresholds = Thresholds::new(&[0.4]);
+        let stream = Stream::new(5);
+        let mut six = TrialState::new(0);
+        let mut three = TrialState::new(0);
+        let three_plus_three =
+            AbDesign::new(AbParams::three_plus_three(Preset::Storer), 1).unwrap();
+        let mut compared = 0;
+        for trial in 0..2000 {
+            six.run(&SixAtOne, &thresholds, &stream, trial).unwrap();
+            three
+                .run(&three_plus_three, &thresholds, &stream, trial)
+                .unwrap();
+            let (a, b) = (six.end(), three.end());
+            if b.n_total == 6 {
+                assert_eq!(a.x_total, b.x_total, "trial {trial}");
+                compared += 1;
+            } else {
+                // Three patients: the first three of the six.
+                let first_three = (0..3)
+                    .filter(|&j| thresholds.dlt(0, stream.tolerance(trial, j)))
+                    .count();
+                assert_eq!(b.x_total as usize, first_three);
+            }
+        }
+        assert!(compared > 500);
+    }
+
+    #[test]
+    fn a_decision_out_of_bounds_is_an_error_naming_the_trial() {
+        /// Declares at most 3 patients per dose, then treats a fourth.
+        struct Greedy;
+        impl Design for Greedy {
+            fn num_doses(&self) -> usize {
+                2
+            }
+            fn max_cohort(&self) -> u32 {
+                3
+            }
+            fn max_patients_per_dose(&self) -> u32 {
+                3
+            }
+            fn start(&self) -> Decision {
+                Decision::Treat {
+                    dose: 0,
+                    patients: 3,
+                }
+            }
+            fn decide(&self, seen: &Observed<'_>) -> Decision {
+                if seen.x[0] > 0 {
+                    Decision::Treat {
+                        dose: 0,
+                        patients: 1,
+                    }
+                } else {
+                    Decision::Stop {
+                        mtd: Some(0),
+                        reason: StopReason::RuleEnd,
+                    }
+                }
+            }
+        }
+        let truth = Truth::new("t", vec![0.3, 0.5]).unwrap();
+        let s = McSettings {
+            trials: 4 * BATCH,
+            seed: 1,
+        };
+        let error = simulate(&Greedy, &truth, 0.3, s, &|_| {}).unwrap_err();
+        // The first trial with a DLT among its first three patients.
+        let stream = Stream::new(1);
+        let thresholds = Thresholds::new(&truth.p_dlt);
+        let first = (0..)
+            .find(|&t| (0..3).any(|j| thresholds.dlt(0, stream.tolerance(t, j))))
+            .unwrap();
+        assert_eq!(error.trial, first);
+        assert!(error.to_string().contains("patients per dose"), "{error}");
     }
 
     #[test]

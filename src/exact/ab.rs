@@ -330,9 +330,13 @@ impl Model {
         if !self.deescalation {
             for (f, &reached) in climb.iter().enumerate().take(k).skip(s) {
                 let mtd = (f > s).then(|| f - 1);
-                tally.add_selected(mtd, reached * m(f, FAIL));
+                tally.add_selected(mtd, AbDesign::stop_reason(mtd), reached * m(f, FAIL));
             }
-            tally.add_selected(Some(k - 1), climb[k - 1] * m(k - 1, TOP));
+            tally.add_selected(
+                Some(k - 1),
+                AbDesign::stop_reason(Some(k - 1)),
+                climb[k - 1] * m(k - 1, TOP),
+            );
             return;
         }
         let mut g = 0.0;
@@ -343,14 +347,22 @@ impl Model {
                 m(j, BELOW) * g
             };
             if j == 0 {
-                tally.add_selected(None, g);
+                tally.add_selected(None, AbDesign::stop_reason(None), g);
             } else {
                 let e = j - 1;
                 let reached = if e >= s { climb[e] } else { 1.0 };
-                tally.add_selected(Some(e), reached * m(e, STAND) * g);
+                tally.add_selected(
+                    Some(e),
+                    AbDesign::stop_reason(Some(e)),
+                    reached * m(e, STAND) * g,
+                );
             }
         }
-        tally.add_selected(Some(k - 1), climb[k - 1] * m(k - 1, TOP));
+        tally.add_selected(
+            Some(k - 1),
+            AbDesign::stop_reason(Some(k - 1)),
+            climb[k - 1] * m(k - 1, TOP),
+        );
     }
 
     /// Adds the answer of `projection`'s sweep to the tally.

@@ -32,7 +32,7 @@ mod ab;
 
 pub use ab::exact_ab;
 
-use crate::design::{Decision, Design, Observed};
+use crate::design::{Decision, Design, InvalidDecision, Observed, StopReason, check_decision};
 use crate::engine::{binomial_pmf, shape_of};
 use crate::tally::{Tally, TrialEnd};
 use crate::truth::{MAX_DOSES, Truth};
@@ -67,14 +67,9 @@ pub enum ExactError {
         per_dose: u32,
         max_bits: usize,
     },
-    /// The design asked for something outside the bounds it declares
-    /// (`num_doses`, `max_patients_per_dose`, `max_sample_size`), or for an
-    /// empty cohort, which would never end.
-    #[error("the design decided {decision:?}, which {reason}")]
-    InvalidDecision {
-        decision: Decision,
-        reason: &'static str,
-    },
+    /// The design asked for something outside the bounds it declares.
+    #[error(transparent)]
+    InvalidDecision(#[from] InvalidDecision),
 }
 
 /// The exact [`Tally<f64>`] of `design` on `truth`: the probability of every
@@ -217,7 +212,6 @@ impl Binomials {
 struct Sweep<'a, D, const W: usize> {
     design: &'a D,
     layout: Layout,
-    max_per_dose: u32,
     overdose: u32,
     binomials: Binomials,
     /// `[N]`: states with N patients and their mass, not yet merged.
@@ -237,7 +231,6 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
         Sweep {
             design,
             layout,
-            max_per_dose,
             overdose: truth.overdose_mask(target),
             binomials: Binomials::new(&truth.p_dlt, max_per_dose),
             levels: vec![Vec::new(); shape.max_n + 1],
@@ -277,29 +270,11 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
         level: usize,
         mass: f64,
     ) -> Result<(), ExactError> {
-        let invalid = |reason| ExactError::InvalidDecision { decision, reason };
+        check_decision(self.design, decision, |d| self.n[d], level as u32)?;
         match decision {
-            Decision::Stop { mtd, .. } => {
-                if mtd.is_some_and(|d| d >= self.layout.doses) {
-                    return Err(invalid("selects a dose the design does not have"));
-                }
-                self.record(level, mtd, mass);
-            }
+            Decision::Stop { mtd, reason } => self.record(level, mtd, reason, mass),
             Decision::Treat { dose, patients } => {
-                if dose >= self.layout.doses {
-                    return Err(invalid("treats a dose the design does not have"));
-                }
-                if patients == 0 {
-                    return Err(invalid("treats nobody, so the trial would never end"));
-                }
-                let at_dose = self.n[dose].checked_add(patients);
-                if at_dose.is_none_or(|n| n > self.max_per_dose) {
-                    return Err(invalid("exceeds max_patients_per_dose"));
-                }
                 let next = level + patients as usize;
-                if next >= self.levels.len() {
-                    return Err(invalid("exceeds max_sample_size"));
-                }
                 let outcomes = self.binomials.row(dose, patients);
                 // Impossible outcomes (p = 0 or 1 at the dose) must not appear
                 // as states, nor as values with zero mass.
@@ -318,7 +293,7 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
     }
 
     /// Adds the ended trial in `self.n`, `self.x` to the tally.
-    fn record(&mut self, n_total: usize, mtd: Option<usize>, mass: f64) {
+    fn record(&mut self, n_total: usize, mtd: Option<usize>, reason: StopReason, mass: f64) {
         let k = self.layout.doses;
         let treated = (0..k)
             .filter(|&d| self.n[d] > 0)
@@ -335,6 +310,7 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
             x_total: self.x[..k].iter().sum(),
             n_over,
             mtd,
+            reason,
         };
         self.tally.record(&end, mass);
     }

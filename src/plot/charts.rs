@@ -2,8 +2,8 @@
 //! characteristics, independent of the backend. No drawing here.
 
 use super::ChartKind;
+use crate::design::DesignSpec;
 use crate::run::{PairResult, ScenarioRun};
-use crate::scenario::DesignSpec;
 use crate::summary::{Estimate, Method};
 
 /// One design's bars: a value (and its standard error) per group.
@@ -38,10 +38,10 @@ pub(super) struct BarChart {
 /// A design's name, with its preset or kind when the name does not say it.
 fn design_label(spec: &DesignSpec) -> String {
     let lower = spec.name.to_lowercase();
-    match spec.preset {
+    match spec.preset_name() {
         Some(p) if !lower.contains(p.name()) => format!("{} ({p})", spec.name),
-        None if !lower.contains(&spec.kind.to_lowercase()) => {
-            format!("{} ({})", spec.name, spec.kind)
+        None if !lower.contains(&spec.kind().to_lowercase()) => {
+            format!("{} ({})", spec.name, spec.kind())
         }
         _ => spec.name.clone(),
     }

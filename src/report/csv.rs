@@ -10,25 +10,25 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "scenario",
     "truth",
     "design",
-    "preset",
     "kind",
-    "deescalation",
-    "top_dose_needs_six",
-    "start_dose",
-    "a",
-    "b",
-    "c",
-    "d",
-    "e",
     "method",
     "trials",
     "seed",
     "target",
+    "true_mtd_rule",
     "true_mtd",
     "p_none",
     "p_none_se",
+    "p_none_safety",
+    "p_none_safety_se",
     "pcs",
     "pcs_se",
+    "true_mtd_highest",
+    "pcs_highest",
+    "pcs_highest_se",
+    "true_mtd_closest",
+    "pcs_closest",
+    "pcs_closest_se",
     "p_select_overdose",
     "p_select_overdose_se",
     "p_select_underdose",
@@ -51,6 +51,14 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "mean_share_n_overdose_se",
     "p_overdose_majority",
     "p_overdose_majority_se",
+    "p_stop_max_n",
+    "p_stop_max_n_se",
+    "p_stop_safety",
+    "p_stop_safety_se",
+    "p_stop_n_at_dose",
+    "p_stop_n_at_dose_se",
+    "p_stop_rule",
+    "p_stop_rule_se",
 ];
 
 /// Columns of `doses.csv`.
@@ -110,33 +118,25 @@ pub fn summary_csv(runs: &[ScenarioRun]) -> Vec<u8> {
     let rows = runs.iter().flat_map(|run| {
         run.results.iter().map(move |r| {
             let spec = &run.scenario.designs[r.design];
-            let p = &spec.params;
             let oc = &r.oc;
             let mut row = keys(run, r).to_vec();
             row.extend([
-                opt(spec.preset),
-                spec.kind.to_string(),
-                p.deescalation.to_string(),
-                p.top_dose_needs_six.to_string(),
-                p.start_dose.to_string(),
-                p.a.to_string(),
-                p.b.to_string(),
-                p.c.to_string(),
-                p.d.to_string(),
-                p.e.to_string(),
+                spec.kind().to_string(),
                 oc.method.name().to_string(),
                 opt(oc.trials),
                 opt(r.seed),
                 oc.target.to_string(),
+                oc.mtd_rule.name().to_string(),
                 opt(oc.true_mtd),
             ]);
-            for e in [
-                &oc.p_none,
-                &oc.pcs,
-                &oc.p_select_overdose,
-                &oc.p_select_underdose,
-                &oc.mean_n,
-            ] {
+            row.extend(est(&oc.p_none));
+            row.extend(est(&oc.p_none_safety));
+            row.extend(est(&oc.pcs));
+            row.push(opt(oc.true_mtd_highest));
+            row.extend(est(&oc.pcs_highest));
+            row.push(opt(oc.true_mtd_closest));
+            row.extend(est(&oc.pcs_closest));
+            for e in [&oc.p_select_overdose, &oc.p_select_underdose, &oc.mean_n] {
                 row.extend(est(e));
             }
             row.push(oc.sd_n.to_string());
@@ -152,10 +152,37 @@ pub fn summary_csv(runs: &[ScenarioRun]) -> Vec<u8> {
             ] {
                 row.extend(est(e));
             }
+            for e in &oc.p_stop {
+                row.extend(est(e));
+            }
             row
         })
     });
     write(SUMMARY_COLUMNS, rows)
+}
+
+/// Columns of `designs.csv`.
+pub const DESIGN_COLUMNS: &[&str] = &["scenario", "design", "parameter", "value"];
+
+/// Every design's parameters, defaults included: one row per scenario ×
+/// design × parameter (long format, as `truths.csv`), whatever the family.
+pub fn designs_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        let s = &run.scenario;
+        s.designs.iter().flat_map(move |spec| {
+            spec.parameters()
+                .into_iter()
+                .map(move |(parameter, value)| {
+                    vec![
+                        s.name.clone(),
+                        spec.name.clone(),
+                        parameter.to_string(),
+                        value,
+                    ]
+                })
+        })
+    });
+    write(DESIGN_COLUMNS, rows)
 }
 
 pub fn doses_csv(runs: &[ScenarioRun]) -> Vec<u8> {

@@ -11,7 +11,9 @@ use crate::run::ScenarioRun;
 pub const COMPACT_ABOVE: usize = 1000;
 
 /// The format of `results.json`.
-pub const RESULTS_SCHEMA: &str = "dosesim-results/v1";
+/// v2: stop reasons, PCS under both true-MTD definitions, and designs of
+/// every family as name, kind and parameters.
+pub const RESULTS_SCHEMA: &str = "dosesim-results/v2";
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -107,11 +109,22 @@ pub fn read_json<T: serde::de::DeserializeOwned>(
         schema: Option<String>,
     }
     let header: Header = serde_json::from_slice(&bytes).map_err(format)?;
-    if header.schema.as_deref() != Some(schema) {
-        return Err(JsonReadError::Format(format!(
-            "schema is {:?}, expected {schema:?} (written by {written_by})",
-            header.schema.unwrap_or_default()
-        )));
+    let family = |s: &str| s.split('/').next().unwrap_or_default().to_string();
+    match header.schema {
+        Some(got) if got == schema => {}
+        Some(got) if family(&got) == family(schema) => {
+            return Err(JsonReadError::Format(format!(
+                "schema is {got:?}: another version of dosesim wrote it; this one \
+                 ({}) reads {schema:?}: run `{written_by}` again with this version",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        got => {
+            return Err(JsonReadError::Format(format!(
+                "schema is {:?}, expected {schema:?} (written by {written_by})",
+                got.unwrap_or_default()
+            )));
+        }
     }
     serde_json::from_slice(&bytes).map_err(format)
 }

@@ -9,7 +9,8 @@ mod json;
 mod table;
 
 pub use self::csv::{
-    comparison_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv, summary_csv, truths_csv,
+    comparison_csv, designs_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv,
+    summary_csv, truths_csv,
 };
 pub use self::json::{JsonReadError, RESULTS_SCHEMA, read_json, results_json};
 pub(crate) use self::table::render;
@@ -31,8 +32,9 @@ pub struct ReportError {
 
 /// The files every run writes; `--method both` adds `selfcheck.csv`, and a
 /// scenario with two or more designs `comparison.csv`.
-pub const OUTPUT_FILES: [&str; 4] = [
+pub const OUTPUT_FILES: [&str; 5] = [
     "summary.csv",
+    "designs.csv",
     "doses.csv",
     "sample_size.csv",
     "results.json",
@@ -77,6 +79,7 @@ pub fn write_outputs(
     prepare_dir(dir)?;
     let mut contents = vec![
         ("summary.csv", summary_csv(runs)),
+        ("designs.csv", designs_csv(runs)),
         ("doses.csv", doses_csv(runs)),
         ("sample_size.csv", sample_size_csv(runs)),
         ("results.json", results_json(job, runs)),

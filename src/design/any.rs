@@ -1,0 +1,194 @@
+//! The one place that knows the design families: what a scenario says about a
+//! design ([`DesignSpec`]), and the design it builds ([`AnyDesign`]), with the
+//! exact engine that suits it. Everything above this module — run, shards,
+//! merge, check, the reports — sees designs only through these two types.
+
+use super::{AbDesign, AbParams, Decision, Design, DesignError, Observed, Preset};
+use crate::exact::{ExactError, exact_ab};
+use crate::tally::Tally;
+use crate::truth::Truth;
+
+/// A design's rules and parameters, by family.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// The 3+3 and the A+B family.
+    AB(AbParams),
+}
+
+/// A design as a scenario names it: validated parameters and a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignSpec {
+    pub name: String,
+    pub rule: Rule,
+}
+
+/// A design parameter that is out of range, named as in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct SpecError {
+    pub field: &'static str,
+    pub problem: String,
+}
+
+impl From<DesignError> for SpecError {
+    fn from(e: DesignError) -> Self {
+        match e {
+            DesignError::UnknownPreset(_) => SpecError {
+                field: "preset",
+                problem: e.to_string(),
+            },
+            DesignError::OutOfRange {
+                field,
+                value,
+                expected,
+            } => SpecError {
+                field,
+                problem: format!("= {value}: expected {expected}"),
+            },
+        }
+    }
+}
+
+impl DesignSpec {
+    /// The 3+3 with a preset's switches, named after it.
+    pub fn preset(preset: Preset) -> Self {
+        DesignSpec {
+            name: format!("3+3 {preset}"),
+            rule: Rule::AB(AbParams::three_plus_three(preset)),
+        }
+    }
+
+    /// One design of each interval kind with default parameters, for
+    /// benchmarks and the fingerprint.
+    pub fn interval_examples(_target: f64, _max_n: u32) -> Vec<DesignSpec> {
+        Vec::new()
+    }
+
+    /// The design's kind as files name it: `3+3`, `A+B`, `boin`, `mtpi2`,
+    /// `i3+3`.
+    pub fn kind(&self) -> &'static str {
+        match &self.rule {
+            Rule::AB(p) if p.is_three_plus_three() => "3+3",
+            Rule::AB(_) => "A+B",
+        }
+    }
+
+    /// The 3+3 preset the design amounts to, if any.
+    pub fn preset_name(&self) -> Option<Preset> {
+        match &self.rule {
+            Rule::AB(p) => p.preset(),
+        }
+    }
+
+    /// The design for `num_doses` doses.
+    pub fn build(&self, num_doses: usize) -> Result<AnyDesign, SpecError> {
+        Ok(match &self.rule {
+            Rule::AB(p) => AnyDesign::AB(AbDesign::new(*p, num_doses)?),
+        })
+    }
+
+    /// Every parameter with its effective value, defaults included: the rows
+    /// of `designs.csv`.
+    pub fn parameters(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![("kind", self.kind().to_string())];
+        match &self.rule {
+            Rule::AB(p) => {
+                let preset = p.preset().map_or(String::new(), |p| p.to_string());
+                out.extend([
+                    ("preset", preset),
+                    ("a", p.a.to_string()),
+                    ("b", p.b.to_string()),
+                    ("c", p.c.to_string()),
+                    ("d", p.d.to_string()),
+                    ("e", p.e.to_string()),
+                    ("deescalation", p.deescalation.to_string()),
+                    ("top_dose_needs_six", p.top_dose_needs_six.to_string()),
+                    ("start_dose", p.start_dose.to_string()),
+                ]);
+            }
+        }
+        out
+    }
+}
+
+/// The JSON form: name, kind and every parameter, the same for every family.
+impl serde::Serialize for DesignSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let parameters = self.parameters();
+        let mut map = serializer.serialize_map(Some(parameters.len() + 1))?;
+        map.serialize_entry("name", &self.name)?;
+        for (key, value) in &parameters {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A design of any family, ready to run.
+#[derive(Debug, Clone)]
+pub enum AnyDesign {
+    AB(AbDesign),
+}
+
+impl AnyDesign {
+    /// The exact operating characteristics on `truth`, by the engine that
+    /// suits the family: the polynomial sweep for the A+B family.
+    pub fn exact(&self, truth: &Truth, target: f64) -> Result<Tally<f64>, ExactError> {
+        match self {
+            AnyDesign::AB(d) => exact_ab(d, truth, target),
+        }
+    }
+
+    /// One design of every kind, for the engine's fingerprint: a build whose
+    /// rules differ in any family fingerprints differently.
+    pub fn fingerprint_designs(num_doses: usize) -> Vec<AnyDesign> {
+        let specs = Preset::ALL.map(DesignSpec::preset);
+        specs
+            .iter()
+            .filter_map(|spec| spec.build(num_doses).ok())
+            .collect()
+    }
+}
+
+/// Dispatch by family: one `match` per call, which the branch predictor
+/// resolves for free inside a run of one design.
+macro_rules! each {
+    ($self:expr, $d:ident => $body:expr) => {
+        match $self {
+            AnyDesign::AB($d) => $body,
+        }
+    };
+}
+
+impl Design for AnyDesign {
+    #[inline]
+    fn num_doses(&self) -> usize {
+        each!(self, d => d.num_doses())
+    }
+
+    #[inline]
+    fn max_cohort(&self) -> u32 {
+        each!(self, d => d.max_cohort())
+    }
+
+    #[inline]
+    fn max_patients_per_dose(&self) -> u32 {
+        each!(self, d => d.max_patients_per_dose())
+    }
+
+    #[inline]
+    fn max_sample_size(&self) -> u32 {
+        each!(self, d => d.max_sample_size())
+    }
+
+    #[inline]
+    fn start(&self) -> Decision {
+        each!(self, d => d.start())
+    }
+
+    #[inline]
+    fn decide(&self, seen: &Observed<'_>) -> Decision {
+        each!(self, d => d.decide(seen))
+    }
+}
