@@ -9,8 +9,10 @@
 //! What a scenario file says about a design is a [`DesignSpec`]; the one place
 //! that knows the design families is [`AnyDesign`], which a spec builds.
 
+mod interval;
 mod three_plus_three;
 
+pub use interval::{IntervalDesign, IntervalError, IntervalKind, IntervalParams, TableRow};
 pub use three_plus_three::MAX_COHORT;
 pub use three_plus_three::{AbDesign, AbParams, DesignError, Preset};
 
