@@ -168,6 +168,9 @@ pub struct IntervalDesign {
     elim: Vec<Option<u32>>,
     /// `[n * (max_n + 1) + y]`: the letter for y DLTs in n patients.
     letters: Vec<u8>,
+    /// Same index: select.mtd's estimate (y + 0.05)/(n + 0.1) and its PAVA
+    /// weight 1/var, computed once rather than once per trial.
+    estimates: Vec<(f64, f64)>,
 }
 
 /// Smallest y with P(p > target | y of n) > cutoff, for n ≥ 3 (BOIN
@@ -404,6 +407,12 @@ impl IntervalDesign {
                     letter_of(&rule, elim[n as usize], n, y);
             }
         }
+        let mut estimates = vec![(0.0, 0.0); stride * stride];
+        for n in 1..=p.max_n {
+            for y in 0..=n {
+                estimates[n as usize * stride + y as usize] = estimate(n, y);
+            }
+        }
         Ok(IntervalDesign {
             params: p,
             num_doses,
@@ -411,6 +420,7 @@ impl IntervalDesign {
             rule,
             elim,
             letters,
+            estimates,
         })
     }
 
@@ -512,12 +522,13 @@ impl IntervalDesign {
         let mut weight = [0.0f64; PAVA_MAX];
         let mut index = [0usize; PAVA_MAX];
         let mut m = 0;
+        let max_n = self.params.max_n;
         for d in (0..allowed).filter(|&d| n[d] > 0) {
-            let (nf, yf) = (f64::from(n[d]), f64::from(y[d]));
-            // select.mtd.R, in R's order of operations.
-            phat[m] = (yf + 0.05) / (nf + 0.1);
-            let var = (yf + 0.05) * (nf - yf + 0.05) / ((nf + 0.1) * (nf + 0.1) * (nf + 0.1 + 1.0));
-            weight[m] = 1.0 / var;
+            (phat[m], weight[m]) = if n[d] <= max_n && y[d] <= n[d] {
+                self.estimates[n[d] as usize * (max_n as usize + 1) + y[d] as usize]
+            } else {
+                estimate(n[d], y[d])
+            };
             index[m] = d;
             m += 1;
         }
@@ -596,6 +607,15 @@ impl IntervalDesign {
     fn eliminated(&self, seen: &Observed<'_>, dose: usize) -> bool {
         (0..=dose).any(|d| self.eliminates(seen.n[d], seen.x[d]))
     }
+}
+
+/// select.mtd's estimate of a dose's DLT probability and its PAVA weight
+/// 1/var, in R's order of operations.
+fn estimate(n: u32, y: u32) -> (f64, f64) {
+    let (nf, yf) = (f64::from(n), f64::from(y));
+    let phat = (yf + 0.05) / (nf + 0.1);
+    let var = (yf + 0.05) * (nf - yf + 0.05) / ((nf + 0.1) * (nf + 0.1) * (nf + 0.1 + 1.0));
+    (phat, 1.0 / var)
 }
 
 /// The letter of a cell: U where the data eliminate, else the rule's.
