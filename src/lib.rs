@@ -13,6 +13,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod shard;
+pub mod stats;
 pub mod summary;
 pub mod tally;
 pub mod truth;

@@ -10,7 +10,7 @@
 //! `[[truth]]` curves in file order, then each grid's curves in grid order.
 //! The format is documented in README.md, and for grids in docs/grids.md.
 
-use crate::design::{AbParams, DesignSpec, Preset, Rule};
+use crate::design::{AbParams, DesignSpec, IntervalKind, IntervalParams, Preset, Rule};
 use crate::engine::MAX_TRIALS;
 use crate::grid::{Grid, RawGrid, TruthOrigin};
 use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
@@ -129,6 +129,15 @@ struct RawDesign {
     c: Option<i64>,
     d: Option<i64>,
     e: Option<i64>,
+    cohort_size: Option<i64>,
+    max_n: Option<i64>,
+    stop_n_at_dose: Option<i64>,
+    /// A posterior cutoff in (0, 1), or `false` for no elimination.
+    elimination: Option<toml::Value>,
+    phi1: Option<f64>,
+    phi2: Option<f64>,
+    epsilon1: Option<f64>,
+    epsilon2: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -303,7 +312,7 @@ impl Validator<'_> {
             None => (1..=k).map(|d| format!("dose {d}")).collect(),
             Some(labels) => labels,
         };
-        let designs = self.designs(raw.design, k)?;
+        let designs = self.designs(raw.design, k, target)?;
         let simulation = self.simulation(raw.simulation)?;
         Ok(Scenario {
             name,
@@ -538,7 +547,12 @@ impl Validator<'_> {
         Ok(())
     }
 
-    fn designs(&self, raw: Vec<RawDesign>, k: usize) -> Result<Vec<DesignSpec>, ScenarioError> {
+    fn designs(
+        &self,
+        raw: Vec<RawDesign>,
+        k: usize,
+        target: f64,
+    ) -> Result<Vec<DesignSpec>, ScenarioError> {
         if raw.len() > MAX_DESIGNS {
             return Err(self.invalid(
                 "design",
@@ -550,7 +564,7 @@ impl Validator<'_> {
             designs.push(DesignSpec::preset(Preset::Strict));
         }
         for (i, d) in raw.into_iter().enumerate() {
-            let spec = self.design(d, i, k)?;
+            let spec = self.design(d, i, k, target)?;
             if designs.iter().any(|o| o.name == spec.name) {
                 return Err(self.invalid(
                     format!("design[{i}].name"),
@@ -565,19 +579,42 @@ impl Validator<'_> {
         Ok(designs)
     }
 
-    fn design(&self, raw: RawDesign, i: usize, k: usize) -> Result<DesignSpec, ScenarioError> {
+    fn design(
+        &self,
+        raw: RawDesign,
+        i: usize,
+        k: usize,
+        target: f64,
+    ) -> Result<DesignSpec, ScenarioError> {
         let field = |f: &str| format!("design[{i}].{f}");
-        let kind = match raw.kind.as_deref().map(str::to_ascii_uppercase).as_deref() {
+        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\" or \"i3+3\"";
+        let kind = match raw.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("3+3") => "3+3",
-            Some("A+B") => "A+B",
-            Some(_) => {
-                let got = raw.kind.unwrap_or_default();
-                return Err(self.invalid(
-                    field("kind"),
-                    format!("= {got:?}: expected \"3+3\" or \"A+B\""),
-                ));
-            }
+            Some("a+b") => "A+B",
+            Some(other) => match IntervalKind::ALL.into_iter().find(|k| k.name() == other) {
+                Some(interval) => return self.interval_design(raw, interval, i, k, target),
+                None => {
+                    let got = raw.kind.unwrap_or_default();
+                    return Err(self.invalid(field("kind"), format!("= {got:?}: expected {kinds}")));
+                }
+            },
         };
+        let interval_keys = [
+            ("cohort_size", raw.cohort_size.is_some()),
+            ("max_n", raw.max_n.is_some()),
+            ("stop_n_at_dose", raw.stop_n_at_dose.is_some()),
+            ("elimination", raw.elimination.is_some()),
+            ("phi1", raw.phi1.is_some()),
+            ("phi2", raw.phi2.is_some()),
+            ("epsilon1", raw.epsilon1.is_some()),
+            ("epsilon2", raw.epsilon2.is_some()),
+        ];
+        if let Some((key, _)) = interval_keys.iter().find(|(_, given)| *given) {
+            return Err(self.invalid(
+                field(key),
+                format!("is not a parameter of kind = \"{kind}\": it belongs to the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\")"),
+            ));
+        }
         let preset = match raw.preset.as_deref() {
             None => None,
             Some(p) => Some(
@@ -649,6 +686,88 @@ impl Validator<'_> {
         let spec = DesignSpec {
             name: raw.name.unwrap_or_else(|| default_name(kind, &params)),
             rule: Rule::AB(params),
+        };
+        spec.build(k)
+            .map_err(|e| self.invalid(field(e.field), e.problem))?;
+        Ok(spec)
+    }
+
+    /// A BOIN, mTPI-2 or i3+3 design: the file's target, `max_n` required.
+    fn interval_design(
+        &self,
+        raw: RawDesign,
+        kind: IntervalKind,
+        i: usize,
+        k: usize,
+        target: f64,
+    ) -> Result<DesignSpec, ScenarioError> {
+        let field = |f: &str| format!("design[{i}].{f}");
+        let other_family = [
+            ("preset", raw.preset.is_some()),
+            ("deescalation", raw.deescalation.is_some()),
+            ("top_dose_needs_six", raw.top_dose_needs_six.is_some()),
+            ("a", raw.a.is_some()),
+            ("b", raw.b.is_some()),
+            ("c", raw.c.is_some()),
+            ("d", raw.d.is_some()),
+            ("e", raw.e.is_some()),
+        ];
+        if let Some((key, _)) = other_family.iter().find(|(_, given)| *given) {
+            return Err(self.invalid(
+                field(key),
+                format!(
+                    "is not a parameter of kind = \"{}\": it belongs to the 3+3 and A+B designs",
+                    kind.name()
+                ),
+            ));
+        }
+        let count = |key: &str, v: i64| {
+            u32::try_from(v).map_err(|_| {
+                self.invalid(
+                    field(key),
+                    format!("= {v}: expected a non-negative integer"),
+                )
+            })
+        };
+        let max_n = match raw.max_n {
+            Some(v) => count("max_n", v)?,
+            None => {
+                return Err(self.invalid(
+                    field("max_n"),
+                    format!(
+                        "missing: kind = \"{}\" needs the maximum sample size (e.g. max_n = 30)",
+                        kind.name()
+                    ),
+                ));
+            }
+        };
+        let mut p = IntervalParams::new(kind, target, max_n);
+        if let Some(v) = raw.cohort_size {
+            p.cohort_size = count("cohort_size", v)?;
+        }
+        if let Some(v) = raw.start_dose {
+            p.start_dose = count("start_dose", v)? as usize;
+        }
+        if let Some(v) = raw.stop_n_at_dose {
+            p.stop_n_at_dose = Some(count("stop_n_at_dose", v)?);
+        }
+        p.elimination = match raw.elimination {
+            None | Some(toml::Value::Boolean(true)) => p.elimination,
+            Some(toml::Value::Boolean(false)) => None,
+            Some(toml::Value::Float(c)) => Some(c),
+            Some(other) => {
+                return Err(self.invalid(
+                    field("elimination"),
+                    format!(
+                        "= {other}: expected a posterior cutoff in (0, 1) such as 0.95, or false"
+                    ),
+                ));
+            }
+        };
+        (p.phi1, p.phi2, p.epsilon1, p.epsilon2) = (raw.phi1, raw.phi2, raw.epsilon1, raw.epsilon2);
+        let spec = DesignSpec {
+            name: raw.name.unwrap_or_else(|| kind.label().to_string()),
+            rule: Rule::Interval(p),
         };
         spec.build(k)
             .map_err(|e| self.invalid(field(e.field), e.problem))?;

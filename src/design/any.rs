@@ -3,8 +3,11 @@
 //! exact engine that suits it. Everything above this module — run, shards,
 //! merge, check, the reports — sees designs only through these two types.
 
-use super::{AbDesign, AbParams, Decision, Design, DesignError, Observed, Preset};
-use crate::exact::{ExactError, exact_ab};
+use super::{
+    AbDesign, AbParams, Decision, Design, DesignError, IntervalDesign, IntervalError, IntervalKind,
+    IntervalParams, Observed, Preset, TableRow,
+};
+use crate::exact::{ExactError, exact, exact_ab};
 use crate::tally::Tally;
 use crate::truth::Truth;
 
@@ -13,6 +16,8 @@ use crate::truth::Truth;
 pub enum Rule {
     /// The 3+3 and the A+B family.
     AB(AbParams),
+    /// BOIN, mTPI-2 and i3+3.
+    Interval(IntervalParams),
 }
 
 /// A design as a scenario names it: validated parameters and a name.
@@ -49,6 +54,15 @@ impl From<DesignError> for SpecError {
     }
 }
 
+impl From<IntervalError> for SpecError {
+    fn from(e: IntervalError) -> Self {
+        SpecError {
+            field: e.field,
+            problem: e.problem,
+        }
+    }
+}
+
 impl DesignSpec {
     /// The 3+3 with a preset's switches, named after it.
     pub fn preset(preset: Preset) -> Self {
@@ -58,10 +72,15 @@ impl DesignSpec {
         }
     }
 
-    /// One design of each interval kind with default parameters, for
-    /// benchmarks and the fingerprint.
-    pub fn interval_examples(_target: f64, _max_n: u32) -> Vec<DesignSpec> {
-        Vec::new()
+    /// One design of each interval kind with default parameters, named
+    /// after its kind: for benchmarks and the fingerprint.
+    pub fn interval_examples(target: f64, max_n: u32) -> Vec<DesignSpec> {
+        IntervalKind::ALL
+            .map(|kind| DesignSpec {
+                name: kind.name().to_string(),
+                rule: Rule::Interval(IntervalParams::new(kind, target, max_n)),
+            })
+            .to_vec()
     }
 
     /// The design's kind as files name it: `3+3`, `A+B`, `boin`, `mtpi2`,
@@ -70,6 +89,7 @@ impl DesignSpec {
         match &self.rule {
             Rule::AB(p) if p.is_three_plus_three() => "3+3",
             Rule::AB(_) => "A+B",
+            Rule::Interval(p) => p.kind.name(),
         }
     }
 
@@ -77,6 +97,7 @@ impl DesignSpec {
     pub fn preset_name(&self) -> Option<Preset> {
         match &self.rule {
             Rule::AB(p) => p.preset(),
+            Rule::Interval(_) => None,
         }
     }
 
@@ -84,6 +105,7 @@ impl DesignSpec {
     pub fn build(&self, num_doses: usize) -> Result<AnyDesign, SpecError> {
         Ok(match &self.rule {
             Rule::AB(p) => AnyDesign::AB(AbDesign::new(*p, num_doses)?),
+            Rule::Interval(p) => AnyDesign::Interval(IntervalDesign::new(*p, num_doses)?),
         })
     }
 
@@ -92,6 +114,12 @@ impl DesignSpec {
     pub fn parameters(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![("kind", self.kind().to_string())];
         match &self.rule {
+            // The design knows its derived values (BOIN's λ, the EI); any
+            // number of doses builds it, as its parameters do not depend on K.
+            Rule::Interval(p) => match IntervalDesign::new(*p, 1) {
+                Ok(d) => out = d.parameters(),
+                Err(e) => out.push(("error", e.to_string())),
+            },
             Rule::AB(p) => {
                 let preset = p.preset().map_or(String::new(), |p| p.to_string());
                 out.extend([
@@ -129,6 +157,7 @@ impl serde::Serialize for DesignSpec {
 #[derive(Debug, Clone)]
 pub enum AnyDesign {
     AB(AbDesign),
+    Interval(IntervalDesign),
 }
 
 impl AnyDesign {
@@ -137,13 +166,25 @@ impl AnyDesign {
     pub fn exact(&self, truth: &Truth, target: f64) -> Result<Tally<f64>, ExactError> {
         match self {
             AnyDesign::AB(d) => exact_ab(d, truth, target),
+            AnyDesign::Interval(d) => exact(d, truth, target),
+        }
+    }
+
+    /// The decision table of rows n = 1..=`max_n` (the design's own maximum
+    /// when `None`): what the design does after y DLTs in n patients at a
+    /// dose. `None` for a design no table describes completely.
+    pub fn table(&self, max_n: Option<u32>) -> Option<Vec<TableRow>> {
+        match self {
+            AnyDesign::AB(d) => Some(d.table()),
+            AnyDesign::Interval(d) => Some(d.table(max_n.unwrap_or(d.params().max_n))),
         }
     }
 
     /// One design of every kind, for the engine's fingerprint: a build whose
     /// rules differ in any family fingerprints differently.
     pub fn fingerprint_designs(num_doses: usize) -> Vec<AnyDesign> {
-        let specs = Preset::ALL.map(DesignSpec::preset);
+        let mut specs = Preset::ALL.map(DesignSpec::preset).to_vec();
+        specs.extend(DesignSpec::interval_examples(0.3, 30));
         specs
             .iter()
             .filter_map(|spec| spec.build(num_doses).ok())
@@ -157,6 +198,7 @@ macro_rules! each {
     ($self:expr, $d:ident => $body:expr) => {
         match $self {
             AnyDesign::AB($d) => $body,
+            AnyDesign::Interval($d) => $body,
         }
     };
 }

@@ -10,9 +10,11 @@
 //! that knows the design families is [`AnyDesign`], which a spec builds.
 
 mod any;
+mod interval;
 mod three_plus_three;
 
 pub use any::{AnyDesign, DesignSpec, Rule, SpecError};
+pub use interval::{IntervalDesign, IntervalError, IntervalKind, IntervalParams};
 pub use three_plus_three::MAX_COHORT;
 pub use three_plus_three::{AbDesign, AbParams, DesignError, Preset};
 
@@ -20,6 +22,48 @@ pub use three_plus_three::{AbDesign, AbParams, DesignError, Preset};
 /// grows with the square of the sample size) and the random stream's
 /// positions per trial.
 pub const MAX_SAMPLE_SIZE: u32 = 200;
+
+/// The letters of a decision table.
+pub mod letters {
+    pub const ESCALATE: u8 = b'E';
+    pub const STAY: u8 = b'S';
+    pub const DEESCALATE: u8 = b'D';
+    /// De-escalate and remove this dose and every higher one for the rest of
+    /// the trial; stop with no MTD at the lowest dose.
+    pub const ELIMINATE: u8 = b'U';
+}
+
+/// One row of a decision table — the table a protocol prints: what the
+/// design does after y DLTs among the n patients at a dose, for every y.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    pub n: u32,
+    /// Escalate if y ≤ this.
+    pub escalate_if_dlt_le: Option<u32>,
+    /// De-escalate (or eliminate) if y ≥ this.
+    pub deescalate_if_dlt_ge: Option<u32>,
+    /// Eliminate if y ≥ this.
+    pub eliminate_if_dlt_ge: Option<u32>,
+    /// One letter per y = 0..=n (see [`letters`]).
+    pub decisions: String,
+}
+
+impl TableRow {
+    /// The row whose letters, for y = 0..=n, are `decisions`; the bounds
+    /// follow from them (`None` where no y qualifies).
+    pub fn new(n: u32, decisions: String) -> Self {
+        use letters::*;
+        let at = |found: Option<usize>| found.map(|y| y as u32);
+        let l = decisions.as_bytes();
+        TableRow {
+            n,
+            escalate_if_dlt_le: at(l.iter().rposition(|&c| c == ESCALATE)),
+            deescalate_if_dlt_ge: at(l.iter().position(|&c| c == DEESCALATE || c == ELIMINATE)),
+            eliminate_if_dlt_ge: at(l.iter().position(|&c| c == ELIMINATE)),
+            decisions,
+        }
+    }
+}
 
 /// Why a trial ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

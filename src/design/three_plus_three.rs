@@ -10,7 +10,7 @@
 //! (`deescalation`, Korn et al. 1994) and whether the top dose needs `a + b`
 //! patients before it can be declared the MTD (`top_dose_needs_six`, crmPack).
 
-use super::{Decision, Design, Observed, StopReason};
+use super::{Decision, Design, Observed, StopReason, TableRow};
 use std::fmt;
 use std::str::FromStr;
 
@@ -270,6 +270,31 @@ impl AbDesign {
         } else {
             StopReason::Safety
         }
+    }
+}
+
+impl AbDesign {
+    /// The decision table: rows n = a and n = a + b. A dose found too toxic
+    /// is never treated again, nor any higher dose: U. With a + b patients,
+    /// an acceptable dose escalates (or is the MTD, at the top or below a
+    /// dose too toxic).
+    pub fn table(&self) -> Vec<TableRow> {
+        use super::letters::*;
+        let p = &self.params;
+        let full = p.a + p.b;
+        let first = (0..=p.a).map(|y| match y {
+            y if y < p.c => ESCALATE,
+            y if y <= p.d => STAY,
+            _ => ELIMINATE,
+        });
+        let second = (0..=full).map(|y| if y <= p.e { ESCALATE } else { ELIMINATE });
+        let row = |n, letters: &mut dyn Iterator<Item = u8>| {
+            TableRow::new(n, letters.map(char::from).collect())
+        };
+        vec![
+            row(p.a, &mut first.into_iter()),
+            row(full, &mut second.into_iter()),
+        ]
     }
 }
 
