@@ -935,6 +935,86 @@ seed = 2026
     }
 
     #[test]
+    fn interval_designs_parse_with_defaults() {
+        let s = parse(
+            "target = 0.25\n[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n\
+             [[design]]\nkind = \"boin\"\nmax_n = 30\nstop_n_at_dose = 12\n\
+             [[design]]\nkind = \"mTPI2\"\nmax_n = 24\nelimination = false\n\
+             [[design]]\nkind = \"i3+3\"\nmax_n = 12\ncohort_size = 1\nepsilon1 = 0.04\n",
+        )
+        .unwrap();
+        let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["BOIN", "mTPI-2", "i3+3"]);
+        let kinds: Vec<&str> = s.designs.iter().map(|d| d.kind()).collect();
+        assert_eq!(kinds, ["boin", "mtpi2", "i3+3"]);
+        let Rule::Interval(boin) = s.designs[0].rule else {
+            panic!("not an interval design")
+        };
+        assert_eq!((boin.target, boin.max_n, boin.cohort_size), (0.25, 30, 3));
+        assert_eq!(
+            (boin.stop_n_at_dose, boin.elimination),
+            (Some(12), Some(0.95))
+        );
+        let Rule::Interval(mtpi2) = s.designs[1].rule else {
+            panic!("not an interval design")
+        };
+        assert_eq!(mtpi2.elimination, None);
+        let Rule::Interval(i3) = s.designs[2].rule else {
+            panic!("not an interval design")
+        };
+        assert_eq!((i3.cohort_size, i3.epsilon1), (1, Some(0.04)));
+        let params = s.designs[0].parameters();
+        assert!(params.contains(&("phi1", "0.15".to_string())), "{params:?}");
+    }
+
+    #[test]
+    fn interval_design_errors_name_design_and_field() {
+        let base = "[[truth]]\np_dlt = [0.1, 0.2]\n[[design]]\n";
+        assert_problems(&[
+            (
+                &format!("{base}kind = \"boin\"\n"),
+                "design[0].max_n: missing: kind = \"boin\" needs the maximum sample size",
+            ),
+            (
+                &format!("{base}kind = \"boin\"\nmax_n = 31\n"),
+                "design[0].max_n:",
+            ),
+            (
+                &format!("{base}kind = \"boin\"\nmax_n = 30\nphi1 = 0.35\n"),
+                "design[0].phi1:",
+            ),
+            (
+                &format!("{base}kind = \"mtpi2\"\nmax_n = 30\nphi1 = 0.2\n"),
+                "design[0].phi1:",
+            ),
+            (
+                &format!("{base}kind = \"i3+3\"\nmax_n = 30\nepsilon1 = 0.5\n"),
+                "design[0].epsilon1:",
+            ),
+            (
+                &format!("{base}kind = \"boin\"\nmax_n = 30\npreset = \"korn\"\n"),
+                "design[0].preset: is not a parameter of kind = \"boin\"",
+            ),
+            (
+                &format!("{base}preset = \"korn\"\nmax_n = 30\n"),
+                "design[0].max_n: is not a parameter of kind = \"3+3\"",
+            ),
+            (
+                &format!("{base}kind = \"boin\"\nmax_n = 30\nelimination = \"yes\"\n"),
+                "design[0].elimination: = \"yes\": expected a posterior cutoff",
+            ),
+            (
+                &format!("{base}kind = \"boin\"\nmax_n = 30\nelimination = 1.5\n"),
+                "design[0].elimination:",
+            ),
+            (
+                &format!("{base}kind = \"crm\"\n"),
+                "design[0].kind: = \"crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\" or \"i3+3\"",
+            ),
+        ]);
+    }
+
+    #[test]
     fn errors_name_the_file_and_field() {
         let base = "[[truth]]\np_dlt = [0.1, 0.2]\n";
         let cases = [

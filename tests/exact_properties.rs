@@ -13,7 +13,10 @@
 mod common;
 
 use common::{Checker, summarise};
-use dosesim::design::{AbDesign, AbParams, Decision, Design, Observed, Preset};
+use dosesim::design::{
+    AbDesign, AbParams, Decision, Design, IntervalDesign, IntervalKind, IntervalParams, Observed,
+    Preset, StopReason,
+};
 use dosesim::engine::{McSettings, binomial_pmf, shape_of, simulate};
 use dosesim::exact::{exact, exact_ab};
 use dosesim::tally::{Tally, TrialEnd};
@@ -88,6 +91,33 @@ fn scenario(max_k: usize) -> impl Strategy<Value = (Truth, AbDesign)> {
         })
 }
 
+/// A BOIN, mTPI-2 or i3+3 of 1 to 4 doses small enough to list every path:
+/// cohorts of 1 to 3, at most 4 cohorts, any start dose, with or without
+/// elimination and early stopping; and a truth for it.
+fn interval_scenario() -> impl Strategy<Value = (Truth, IntervalDesign, f64)> {
+    (1..=4usize)
+        .prop_flat_map(|k| {
+            (
+                prop::collection::vec(probability(), k),
+                prop::sample::select(IntervalKind::ALL.to_vec()),
+                (0.15..0.45f64, 1..=3u32, 1..=4u32, 1..=k),
+                (prop::option::of(2..=9u32), prop::option::of(0.8..0.99f64)),
+            )
+        })
+        .prop_map(
+            |(p, kind, (target, cohort, cohorts, start), (stop, elimination))| {
+                let k = p.len();
+                let mut params = IntervalParams::new(kind, target, cohort * cohorts);
+                params.cohort_size = cohort;
+                params.start_dose = start;
+                params.stop_n_at_dose = stop;
+                params.elimination = elimination;
+                let design = IntervalDesign::new(params, k).unwrap();
+                (Truth::new("prop", p).unwrap(), design, target)
+            },
+        )
+}
+
 /// The reference the sweep must reproduce: every trial path, one at a time,
 /// each recorded with its own probability.
 struct Paths<'a, D> {
@@ -140,7 +170,7 @@ impl<D: Design> Paths<'_, D> {
     }
 }
 
-fn path_by_path(design: &AbDesign, truth: &Truth, target: f64) -> Tally<f64> {
+fn path_by_path<D: Design>(design: &D, truth: &Truth, target: f64) -> Tally<f64> {
     let mut paths = Paths {
         design,
         p: &truth.p_dlt,
@@ -156,6 +186,11 @@ fn cells(t: &Tally<f64>) -> BTreeMap<(u8, usize, usize, usize), f64> {
     let k = t.shape().num_doses;
     let mut out = BTreeMap::new();
     out.insert((0, 0, 0, 0), t.selected(None));
+    for (r, reason) in StopReason::ALL.into_iter().enumerate() {
+        for none in [false, true] {
+            out.insert((5, r, usize::from(none), 0), t.stopped(reason, none));
+        }
+    }
     out.extend((0..k).map(|d| ((0, d + 1, 0, 0), t.selected(Some(d)))));
     out.extend(t.dlts_and_n().map(|(x, n, w)| ((1, x, n, 0), w)));
     out.extend(t.overdosed_and_n().map(|(o, n, w)| ((2, o, n, 0), w)));
@@ -181,6 +216,53 @@ proptest! {
         for (cell, w) in &swept {
             prop_assert!((w - listed[cell]).abs() <= 1e-12, "{:?}: {} vs {}", cell, w, listed[cell]);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn interval_designs_merge_states_as_path_by_path((truth, design, target) in interval_scenario()) {
+        let swept = cells(&exact(&design, &truth, target).unwrap());
+        let listed = cells(&path_by_path(&design, &truth, target));
+        prop_assert_eq!(swept.keys().collect::<Vec<_>>(), listed.keys().collect::<Vec<_>>());
+        for (cell, w) in &swept {
+            prop_assert!((w - listed[cell]).abs() <= 1e-12, "{:?}: {} vs {}", cell, w, listed[cell]);
+        }
+    }
+
+    #[test]
+    fn interval_monte_carlo_lands_near_the_exact_answer(
+        (truth, design, target) in interval_scenario(),
+        seed in any::<u64>(),
+    ) {
+        let oc = summarise(&exact(&design, &truth, target).unwrap(), &truth, target, None);
+        let settings = McSettings { trials: TRIALS, seed };
+        let mc = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
+        let mc = summarise(&mc, &truth, target, Some(TRIALS));
+        let r = TRIALS as f64;
+        let tol = |sd: f64| Z * sd / r.sqrt() + 1.5 / r;
+        let tol_p = |p: f64| tol((p * (1.0 - p)).max(0.0).sqrt());
+        let mut c = Checker::default();
+        for (e, m) in oc.doses.iter().zip(&mc.doses) {
+            let p = e.p_select.value;
+            c.close(format!("p_select[{}]", e.dose), m.p_select.value, p, tol_p(p));
+        }
+        for ((name, e), (_, m)) in [("p_none", oc.p_none), ("p_none_safety", oc.p_none_safety)]
+            .into_iter()
+            .chain(StopReason::ALL.iter().map(|r| (r.name(), oc.p_stop[r.index()])))
+            .zip(
+                [("p_none", mc.p_none), ("p_none_safety", mc.p_none_safety)]
+                    .into_iter()
+                    .chain(StopReason::ALL.iter().map(|r| (r.name(), mc.p_stop[r.index()]))),
+            )
+        {
+            c.close(name.to_string(), m.value, e.value, tol_p(e.value));
+        }
+        c.close("mean_n", mc.mean_n.value, oc.mean_n.value, tol(oc.sd_n));
+        c.close("mean_dlt", mc.mean_dlt.value, oc.mean_dlt.value, tol(oc.sd_dlt));
+        prop_assert!(c.misses.is_empty(), "{:?} on {:?}: {:?}", design.params(), truth.p_dlt, c.misses);
     }
 }
 
