@@ -94,17 +94,28 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         presets: args.preset.clone(),
     };
     let method = method(args.method);
-    if !method.simulates() && (args.trials.is_some() || args.seed.is_some() || args.shard.is_some())
-    {
+    // Every file is read and checked before anything runs.
+    let (job, scenarios) = Job::load(&args.paths, method, overrides)?;
+    let simulates = scenarios.iter().any(|s| method.resolve(s).simulates());
+    if !simulates && (args.trials.is_some() || args.seed.is_some() || args.shard.is_some()) {
         eprintln!(
             "note: --method {} computes exact results: --trials, --seed and --shard change nothing (use --method mc or both to simulate)",
             format!("{:?}", args.method).to_lowercase()
         );
     }
-    // Every file is read and checked before anything runs.
-    let (job, scenarios) = Job::load(&args.paths, method, overrides)?;
     let out = &args.output;
     report::prepare_dir(&out.out)?;
+    for s in &scenarios {
+        if method == MethodChoice::Auto && method.resolve(s) == MethodChoice::Mc {
+            eprintln!(
+                "note: scenario {:?}: a design's trial tree is too large for the exact engine \
+                 (over {} states): Monte Carlo instead, {} trials",
+                s.name,
+                dosesim::exact::MAX_STATES,
+                s.simulation.trials
+            );
+        }
+    }
 
     if let Some(shard) = args.shard {
         let trials = planned_trials(&scenarios, method) / u64::from(shard.count);
@@ -231,11 +242,11 @@ fn write_outputs(out: &OutputArgs, job: &Job, runs: &[ScenarioRun]) -> anyhow::R
 /// Trials that `method` will simulate for `scenarios`; exact results take
 /// milliseconds and are not counted.
 fn planned_trials(scenarios: &[Scenario], method: MethodChoice) -> u64 {
-    if method.simulates() {
-        scenarios.iter().map(ScenarioRun::planned_trials).sum()
-    } else {
-        0
-    }
+    scenarios
+        .iter()
+        .filter(|s| method.resolve(s).simulates())
+        .map(ScenarioRun::planned_trials)
+        .sum()
 }
 
 /// A progress bar on stderr for Monte Carlo work expected to take more than

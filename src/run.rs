@@ -60,20 +60,20 @@ pub enum MethodChoice {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
-    #[error("design {design:?}: {source}")]
+    #[error("design {design:?}")]
     Design {
         design: String,
         #[source]
         source: SpecError,
     },
-    #[error("truth {truth:?}, design {design:?}: Monte Carlo: {source}")]
+    #[error("truth {truth:?}, design {design:?}: Monte Carlo")]
     Simulation {
         truth: String,
         design: String,
         #[source]
         source: Box<TrialError>,
     },
-    #[error("truth {truth:?}, design {design:?}: exact method: {source}")]
+    #[error("truth {truth:?}, design {design:?}: exact method")]
     Exact {
         truth: String,
         design: String,
@@ -131,6 +131,21 @@ pub struct ScenarioRun {
 pub type Counts = Vec<Joint>;
 
 impl MethodChoice {
+    /// The method `scenario` runs under: `Auto` is exact when the exact
+    /// engine can take every design's trial tree, and Monte Carlo when one is
+    /// too large (an interval design with many doses and patients; see
+    /// [`AnyDesign::exact_feasible`]). Other choices stand as given.
+    pub fn resolve(self, scenario: &Scenario) -> MethodChoice {
+        let feasible = || {
+            build_designs(scenario)
+                .is_ok_and(|designs| designs.iter().all(AnyDesign::exact_feasible))
+        };
+        match self {
+            MethodChoice::Auto if !feasible() => MethodChoice::Mc,
+            other => other,
+        }
+    }
+
     /// Whether this method simulates.
     pub fn simulates(self) -> bool {
         matches!(self, MethodChoice::Mc | MethodChoice::Both)
@@ -159,6 +174,7 @@ impl ScenarioRun {
         method: MethodChoice,
         on_trials: &(dyn Fn(u64) + Sync),
     ) -> Result<ScenarioRun, RunError> {
+        let method = method.resolve(&scenario);
         let designs = build_designs(&scenario)?;
         // Each truth's tallies are summarised as soon as they are counted, so
         // a sweep holds the tallies of the truths in flight only.
@@ -183,7 +199,7 @@ impl ScenarioRun {
         shard: Shard,
         on_trials: &(dyn Fn(u64) + Sync),
     ) -> Result<Option<Counts>, RunError> {
-        if !method.simulates() {
+        if !method.resolve(scenario).simulates() {
             return Ok(None);
         }
         let designs = build_designs(scenario)?;
@@ -211,6 +227,7 @@ impl ScenarioRun {
         method: MethodChoice,
         counts: Option<Counts>,
     ) -> Result<ScenarioRun, RunError> {
+        let method = method.resolve(&scenario);
         let designs = build_designs(&scenario)?;
         let per_truth = (0..scenario.truths.len())
             .into_par_iter()

@@ -263,7 +263,7 @@ pub fn merge(
     let mut total: Vec<Option<Counts>> = scenarios
         .iter()
         .map(|s| {
-            job.method.simulates().then(|| {
+            job.method.resolve(s).simulates().then(|| {
                 // Designs were validated when the scenario was parsed.
                 let designs = build_designs(s).unwrap_or_default();
                 let shapes: Vec<_> = designs.iter().map(shape_of).collect();

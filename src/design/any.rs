@@ -10,6 +10,7 @@ use super::{
 use crate::exact::{ExactError, exact, exact_ab};
 use crate::tally::Tally;
 use crate::truth::Truth;
+use std::sync::Mutex;
 
 /// A design's rules and parameters, by family.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -167,6 +168,36 @@ impl AnyDesign {
         match self {
             AnyDesign::AB(d) => exact_ab(d, truth, target),
             AnyDesign::Interval(d) => exact(d, truth, target),
+        }
+    }
+
+    /// Whether the exact engine can take this design's trial tree on any
+    /// truth: tried on the truth with the most branches (every p = 1/2),
+    /// which costs at most a few seconds when the answer is no.
+    pub fn exact_feasible(&self) -> bool {
+        match self {
+            // The polynomial sweep has no state limit.
+            AnyDesign::AB(_) => true,
+            AnyDesign::Interval(d) => {
+                // Remembered per design: a run asks several times (planning,
+                // shards, merge), and a "no" costs seconds.
+                static KNOWN: Mutex<Vec<(IntervalParams, usize, bool)>> = Mutex::new(Vec::new());
+                let key = (*d.params(), d.num_doses());
+                let known = |list: &Vec<(IntervalParams, usize, bool)>| {
+                    list.iter().find(|(p, k, _)| (*p, *k) == key).map(|e| e.2)
+                };
+                if let Some(answer) = KNOWN.lock().ok().and_then(|list| known(&list)) {
+                    return answer;
+                }
+                let half = vec![0.5; d.num_doses()];
+                let answer = Truth::new("feasibility", half).is_ok_and(|truth| {
+                    !matches!(exact(d, &truth, 0.3), Err(ExactError::TooManyStates { .. }))
+                });
+                if let Ok(mut list) = KNOWN.lock() {
+                    list.push((key.0, key.1, answer));
+                }
+                answer
+            }
         }
     }
 
