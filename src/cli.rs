@@ -67,6 +67,103 @@ pub enum Command {
     /// Prints the table only; nothing is written. Example:
     /// dosesim exact --p 0.05,0.1,0.2,0.3 --preset korn
     Exact(ExactArgs),
+
+    /// Print a design's decision table: what it does after y DLTs among the n
+    /// patients at a dose.
+    ///
+    /// One row per n, the patients treated at the current dose: the largest
+    /// number of DLTs that escalates, the smallest that de-escalates, the
+    /// smallest that eliminates the dose (empty when none does), and one
+    /// letter per y = 0, 1, …, n:
+    ///
+    ///   E  escalate to the next dose
+    ///   S  stay: treat the next cohort at this dose
+    ///   D  de-escalate to the dose below
+    ///   U  eliminate: de-escalate, and never treat this or any higher dose
+    ///      again (at the lowest dose, stop with no MTD)
+    ///
+    /// BOIN, mTPI-2 and i3+3 get rows n = 1..=--max-n, with the defaults of
+    /// R's BOIN 2.7.2 and FIND (elimination when P(p > target | data) > 0.95,
+    /// n ≥ 3); the tables equal BOIN's
+    /// get.boundary(target, ncohort, cohortsize)$full_boundary_tab and
+    /// FIND's, cell by cell. The 3+3 has two rows, n = 3 and n = 6, and
+    /// ignores --target, --cohort-size and --max-n.
+    ///
+    /// With scenario files instead of --design, prints the table of every
+    /// design in them, with the file's target and each design's own
+    /// parameters. Examples:
+    ///
+    ///   dosesim table --design boin --target 0.25 --max-n 30
+    ///
+    ///   dosesim table --design i3+3 --format csv > i3+3.csv
+    ///
+    ///   dosesim table scenarios/defactinib_paclitaxel.toml --format markdown
+    #[command(verbatim_doc_comment)]
+    Table(TableArgs),
+}
+
+/// The designs `dosesim table --design` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableDesign {
+    /// BOIN (Liu & Yuan 2015).
+    Boin,
+    /// mTPI-2 (Guo et al. 2017).
+    Mtpi2,
+    /// i3+3 (Liu, Wang & Ji 2020).
+    #[value(name = "i3+3")]
+    I3plus3,
+    /// The 3+3 (its table is the same for every preset).
+    #[value(name = "3+3")]
+    ThreePlusThree,
+}
+
+/// How `dosesim table` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns and a legend.
+    Text,
+    /// The columns of decision_tables.csv.
+    Csv,
+    /// A Markdown table per design, and the legend.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// Scenario files (.toml), or directories of them: print every design's
+    /// table.
+    #[arg(
+        value_name = "PATH",
+        required_unless_present = "design",
+        conflicts_with = "design"
+    )]
+    pub paths: Vec<PathBuf>,
+
+    /// The design whose table to print.
+    #[arg(long, value_enum, value_name = "DESIGN")]
+    pub design: Option<TableDesign>,
+
+    /// Target DLT rate, in (0, 0.5) [default: 0.3]. Not used by the 3+3.
+    #[arg(
+        long,
+        value_name = "RATE",
+        requires = "design",
+        allow_negative_numbers = true
+    )]
+    pub target: Option<f64>,
+
+    /// Patients per cohort [default: 3]. Not used by the 3+3.
+    #[arg(long, value_name = "N", requires = "design")]
+    pub cohort_size: Option<u32>,
+
+    /// Rows n = 1..=N, a multiple of the cohort size [default: 36]. Not
+    /// used by the 3+3.
+    #[arg(long, value_name = "N", requires = "design")]
+    pub max_n: Option<u32>,
+
+    /// text, csv or markdown.
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
 }
 
 /// Which engine evaluates the scenarios.
