@@ -75,6 +75,8 @@ th, td { border: 1px solid #b4b4b4; padding: 0.25em 0.55em; vertical-align: top;
 th { background: #eef2f7; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.over td { background: #f6e2de; }
+.decision-tables { display: flex; flex-wrap: wrap; gap: 0 1.2em; align-items: flex-start; }
+table.decision caption { font-weight: bold; text-align: left; padding-bottom: 0.2em; }
 dl.provenance { display: grid; grid-template-columns: max-content auto; gap: 0.15em 1em; font-size: 0.9em; }
 dl.provenance dt { font-weight: bold; }
 dl.provenance dd { margin: 0; }
@@ -134,6 +136,7 @@ fn scenario_section(out: &mut String, i: usize, run: &ScenarioRun, charts: &[Svg
         let _ = writeln!(out, "<p>{}</p>", escape(d.trim()));
     }
     provenance(out, run);
+    decision_tables(out, run);
     if !crate::report::shows_each_truth(run) {
         let _ = writeln!(
             out,
@@ -219,6 +222,55 @@ fn provenance(out: &mut String, run: &ScenarioRun) {
         );
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// Tables longer than this show only the rows n that end a cohort: those a
+/// trial decides on; decision_tables.csv has every row.
+const FULL_TABLE_ROWS: usize = 12;
+
+/// Each design's decision table, side by side: rows n, the three bounds and
+/// the letters.
+fn decision_tables(out: &mut String, run: &ScenarioRun) {
+    use crate::report::decision_table::{LEGEND, of_scenario};
+    let tables = of_scenario(&run.scenario);
+    if tables.is_empty() {
+        return;
+    }
+    out.push_str("<h3>Decision tables</h3>\n<div class=\"decision-tables\">\n");
+    let mut shortened = false;
+    for t in &tables {
+        let long = t.rows.len() > FULL_TABLE_ROWS;
+        shortened |= long;
+        let _ = writeln!(
+            out,
+            "<table class=\"decision\">\n<caption>{}</caption>\n<thead><tr><th>n</th><th>escalate if DLTs ≤</th><th>de-escalate if DLTs ≥</th><th>eliminate if DLTs ≥</th><th>y = 0, 1, …</th></tr></thead>\n<tbody>",
+            escape(&t.design)
+        );
+        let bound = |b: Option<u32>| b.map_or(String::new(), |b| b.to_string());
+        for r in t
+            .rows
+            .iter()
+            .filter(|r| !long || r.n % t.cohort_size.max(1) == 0)
+        {
+            let _ = writeln!(
+                out,
+                "<tr>{}{}{}{}<td><code>{}</code></td></tr>",
+                cell(&r.n.to_string()),
+                cell(&bound(r.escalate_if_dlt_le)),
+                cell(&bound(r.deescalate_if_dlt_ge)),
+                cell(&bound(r.eliminate_if_dlt_ge)),
+                escape(&r.decisions),
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out.push_str("</div>\n");
+    let rows = if shortened {
+        " Long tables show the rows n that end a cohort; decision_tables.csv has every n."
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "<p class=\"note\">{}{rows}</p>", escape(LEGEND));
 }
 
 /// One row per truth × design (× method, when both were run).

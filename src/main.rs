@@ -5,13 +5,14 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{CheckArgs, Cli, Command, ExactArgs, MergeArgs, OutputArgs, RunArgs};
+use cli::{CheckArgs, Cli, Command, ExactArgs, MergeArgs, OutputArgs, RunArgs, TableArgs};
 use dosesim::check::{CheckError, Recorded};
 use dosesim::job::Job;
 use dosesim::plot::{self, PlotError};
+use dosesim::report::decision_table::{self, DecisionTable, TableFlagError};
 use dosesim::report::{self, ReportError};
 use dosesim::run::{MethodChoice, Overrides, RunError, ScenarioRun};
-use dosesim::scenario::{Scenario, ScenarioError};
+use dosesim::scenario::{Scenario, ScenarioError, scenario_files};
 use dosesim::shard::{self, MergeError, Part};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
                     || c.is::<MergeError>()
                     || c.is::<CheckError>()
                     || c.is::<BadFlag>()
+                    || c.is::<TableFlagError>()
                     || matches!(c.downcast_ref::<RunError>(), Some(RunError::Exact { .. }))
                     || matches!(c.downcast_ref::<PlotError>(), Some(PlotError::Write { .. }))
             });
@@ -57,6 +59,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merge(args) => merge(args),
         Command::Check(args) => check(args),
         Command::Exact(args) => exact(args),
+        Command::Table(args) => table(args),
     }
 }
 
@@ -83,6 +86,53 @@ fn exact(args: ExactArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::from_curve(args.p_dlt, args.target, &args.preset)?;
     let run = ScenarioRun::evaluate(scenario, MethodChoice::Exact, &|_| {})?;
     Printer::default().print(&report::table(&run));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table(args: TableArgs) -> anyhow::Result<ExitCode> {
+    let tables: Vec<DecisionTable> = match args.design {
+        Some(design) => {
+            use decision_table::TableDesign as D;
+            let design = match design {
+                cli::TableDesign::Boin => D::Interval(dosesim::design::IntervalKind::Boin),
+                cli::TableDesign::Mtpi2 => D::Interval(dosesim::design::IntervalKind::Mtpi2),
+                cli::TableDesign::I3plus3 => D::Interval(dosesim::design::IntervalKind::I3plus3),
+                cli::TableDesign::ThreePlusThree => D::ThreePlusThree,
+            };
+            if design == D::ThreePlusThree
+                && (args.target.is_some() || args.cohort_size.is_some() || args.max_n.is_some())
+            {
+                eprintln!(
+                    "note: the 3+3's table does not depend on --target, --cohort-size or --max-n"
+                );
+            }
+            vec![decision_table::from_flags(
+                design,
+                args.target.unwrap_or(decision_table::DEFAULT_TARGET),
+                args.cohort_size
+                    .unwrap_or(decision_table::DEFAULT_COHORT_SIZE),
+                args.max_n.unwrap_or(decision_table::DEFAULT_MAX_N),
+            )?]
+        }
+        None => {
+            let mut tables = Vec::new();
+            for path in &args.paths {
+                for file in scenario_files(path)? {
+                    tables.extend(decision_table::of_scenario(&Scenario::load(&file)?));
+                }
+            }
+            tables
+        }
+    };
+    let text = match args.format {
+        cli::TableFormat::Text => decision_table::text(&tables),
+        cli::TableFormat::Markdown => decision_table::markdown(&tables),
+        // CSV is UTF-8 text: the writer only quotes what the names hold.
+        cli::TableFormat::Csv => {
+            String::from_utf8_lossy(&decision_table::csv(&tables)).into_owned()
+        }
+    };
+    Printer::default().print(text.trim_end());
     Ok(ExitCode::SUCCESS)
 }
 

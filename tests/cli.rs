@@ -527,6 +527,7 @@ fn charts_and_report() {
         files,
         [
             "comparison.csv",
+            "decision_tables.csv",
             "designs.csv",
             "doses.csv",
             "results.json",

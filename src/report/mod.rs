@@ -5,6 +5,7 @@
 //! file or the new one, never half of one.
 
 mod csv;
+pub mod decision_table;
 mod json;
 mod table;
 
@@ -32,9 +33,10 @@ pub struct ReportError {
 
 /// The files every run writes; `--method both` adds `selfcheck.csv`, and a
 /// scenario with two or more designs `comparison.csv`.
-pub const OUTPUT_FILES: [&str; 5] = [
+pub const OUTPUT_FILES: [&str; 6] = [
     "summary.csv",
     "designs.csv",
+    "decision_tables.csv",
     "doses.csv",
     "sample_size.csv",
     "results.json",
@@ -80,6 +82,7 @@ pub fn write_outputs(
     let mut contents = vec![
         ("summary.csv", summary_csv(runs)),
         ("designs.csv", designs_csv(runs)),
+        ("decision_tables.csv", decision_tables_csv(runs)),
         ("doses.csv", doses_csv(runs)),
         ("sample_size.csv", sample_size_csv(runs)),
         ("results.json", results_json(job, runs)),
@@ -106,6 +109,16 @@ pub fn write_outputs(
         contents.push(("events.csv", events_csv(runs)));
     }
     write_files(dir, &contents)
+}
+
+/// Every design's decision table, one row per scenario × design × n: the
+/// rules a protocol prints next to the operating characteristics.
+pub fn decision_tables_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let tables: Vec<_> = runs
+        .iter()
+        .flat_map(|run| decision_table::of_scenario(&run.scenario))
+        .collect();
+    decision_table::csv(&tables)
 }
 
 /// Writes each `(name, bytes)` into `dir`: every file is complete in a
