@@ -71,6 +71,14 @@ pub enum TruthError {
 }
 
 impl MtdRule {
+    /// What it means, in words.
+    pub fn description(self) -> &'static str {
+        match self {
+            MtdRule::Highest => "the highest dose with p ≤ target",
+            MtdRule::Closest => "the dose closest to target",
+        }
+    }
+
     /// Its name in files: `highest` or `closest`.
     pub fn name(self) -> &'static str {
         match self {

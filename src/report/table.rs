@@ -249,15 +249,37 @@ pub fn table(run: &ScenarioRun) -> String {
             continue;
         };
         let p: Vec<String> = truth.p_dlt.iter().map(|&p| short(p)).collect();
-        let true_mtd = first
-            .oc
-            .true_mtd
-            .map_or("none (every dose above target)".to_string(), |d| {
+        let label = |mtd: Option<usize>| {
+            mtd.map_or("none (every dose above target)".to_string(), |d| {
                 s.doses[d - 1].clone()
-            });
+            })
+        };
+        let oc = &first.oc;
+        let true_mtd = label(oc.true_mtd);
+        // The 3+3 aims at the highest dose with p ≤ target, the interval
+        // designs at the closest: where the two differ, say which PCS uses.
+        let (highest, closest) = (oc.true_mtd_highest, oc.true_mtd_closest);
+        let rule = if highest == closest {
+            String::new()
+        } else {
+            let other = if oc.true_mtd == highest {
+                format!("closest to target: {}", label(closest))
+            } else {
+                format!("highest with p ≤ target: {}", label(highest))
+            };
+            format!(
+                " ({} — PCS uses this; {other}, as pcs_{} in summary.csv)",
+                oc.mtd_rule.description(),
+                if oc.true_mtd == highest {
+                    "closest"
+                } else {
+                    "highest"
+                }
+            )
+        };
         let _ = writeln!(
             out,
-            "\ntruth \"{}\": p(DLT) = {}; true MTD: {true_mtd}",
+            "\ntruth \"{}\": p(DLT) = {}; true MTD: {true_mtd}{rule}",
             truth.name,
             p.join(", ")
         );
