@@ -609,12 +609,12 @@ impl Validator<'_> {
             ("epsilon1", raw.epsilon1.is_some()),
             ("epsilon2", raw.epsilon2.is_some()),
         ];
-        if let Some((key, _)) = interval_keys.iter().find(|(_, given)| *given) {
-            return Err(self.invalid(
-                field(key),
-                format!("is not a parameter of kind = \"{kind}\": it belongs to the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\")"),
-            ));
-        }
+        self.foreign_keys(
+            &interval_keys,
+            i,
+            kind,
+            "the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\")",
+        )?;
         let preset = match raw.preset.as_deref() {
             None => None,
             Some(p) => Some(
@@ -692,6 +692,24 @@ impl Validator<'_> {
         Ok(spec)
     }
 
+    /// An error naming the first of `keys` given (`true`) in design `i`, a
+    /// design of `kind`, whose keys belong to `family`.
+    fn foreign_keys(
+        &self,
+        keys: &[(&str, bool)],
+        i: usize,
+        kind: &str,
+        family: &str,
+    ) -> Result<(), ScenarioError> {
+        match keys.iter().find(|(_, given)| *given) {
+            Some((key, _)) => Err(self.invalid(
+                format!("design[{i}].{key}"),
+                format!("is not a parameter of kind = \"{kind}\": it belongs to {family}"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// A BOIN, mTPI-2 or i3+3 design: the file's target, `max_n` required.
     fn interval_design(
         &self,
@@ -712,15 +730,7 @@ impl Validator<'_> {
             ("d", raw.d.is_some()),
             ("e", raw.e.is_some()),
         ];
-        if let Some((key, _)) = other_family.iter().find(|(_, given)| *given) {
-            return Err(self.invalid(
-                field(key),
-                format!(
-                    "is not a parameter of kind = \"{}\": it belongs to the 3+3 and A+B designs",
-                    kind.name()
-                ),
-            ));
-        }
+        self.foreign_keys(&other_family, i, kind.name(), "the 3+3 and A+B designs")?;
         let count = |key: &str, v: i64| {
             u32::try_from(v).map_err(|_| {
                 self.invalid(

@@ -574,13 +574,15 @@ impl IntervalDesign {
         Decision::Stop { mtd, reason }
     }
 
-    /// Whether `dose` is eliminated: it or a lower dose was eliminated by its
-    /// data. The flags are not stored: a dose is checked after every cohort
-    /// at it and never treated after its elimination, so its data still show
-    /// it, which keeps `decide` a function of (n, x, current).
+    /// Whether the trial, now at `dose − 1`, may not escalate to `dose`
+    /// because it is eliminated. The flags are not stored: a dose is checked
+    /// after every cohort at it and never treated after its elimination, so
+    /// its data still show it, which keeps `decide` a function of (n, x,
+    /// current). Only `dose` itself needs looking at: an eliminated lower dose
+    /// would have eliminated the current one, where the trial cannot be.
     #[inline(always)]
     fn eliminated(&self, seen: &Observed<'_>, dose: usize) -> bool {
-        (0..=dose).any(|d| self.eliminates(seen.n[d], seen.x[d]))
+        self.eliminates(seen.n[dose], seen.x[dose])
     }
 }
 

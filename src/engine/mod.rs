@@ -371,35 +371,54 @@ mod tests {
         assert_eq!(joint.pairs.trials(), s.trials);
     }
 
+    /// A test design of `doses` doses that declares `per_dose` patients per
+    /// dose at most, starts with `first` at dose 1 and then decides by `then`.
+    struct Scripted {
+        doses: usize,
+        per_dose: u32,
+        first: u32,
+        then: fn(&Observed<'_>) -> Decision,
+    }
+
+    impl Design for Scripted {
+        fn num_doses(&self) -> usize {
+            self.doses
+        }
+        fn max_cohort(&self) -> u32 {
+            self.first
+        }
+        fn max_patients_per_dose(&self) -> u32 {
+            self.per_dose
+        }
+        fn start(&self) -> Decision {
+            Decision::Treat {
+                dose: 0,
+                patients: self.first,
+            }
+        }
+        fn decide(&self, seen: &Observed<'_>) -> Decision {
+            (self.then)(seen)
+        }
+    }
+
+    fn stop(mtd: Option<usize>) -> Decision {
+        Decision::Stop {
+            mtd,
+            reason: StopReason::RuleEnd,
+        }
+    }
+
     /// Patients are the same people under every design: on the same trial,
     /// a design that treats its first six patients at dose 1 sees exactly
     /// the DLTs a 3+3 sees in its first two cohorts there.
     #[test]
     fn the_jth_patient_is_the_same_under_every_design() {
-        struct SixAtOne;
-        impl Design for SixAtOne {
-            fn num_doses(&self) -> usize {
-                1
-            }
-            fn max_cohort(&self) -> u32 {
-                6
-            }
-            fn max_patients_per_dose(&self) -> u32 {
-                6
-            }
-            fn start(&self) -> Decision {
-                Decision::Treat {
-                    dose: 0,
-                    patients: 6,
-                }
-            }
-            fn decide(&self, _: &Observed<'_>) -> Decision {
-                Decision::Stop {
-                    mtd: None,
-                    reason: StopReason::RuleEnd,
-                }
-            }
-        }
+        let six_at_one = Scripted {
+            doses: 1,
+            per_dose: 6,
+            first: 6,
+            then: |_| stop(None),
+        };
         let thresholds = Thresholds::new(&[0.4]);
         let stream = Stream::new(5);
         let mut six = TrialState::new(0);
@@ -408,7 +427,7 @@ mod tests {
             AbDesign::new(AbParams::three_plus_three(Preset::Storer), 1).unwrap();
         let mut compared = 0;
         for trial in 0..2000 {
-            six.run(&SixAtOne, &thresholds, &stream, trial).unwrap();
+            six.run(&six_at_one, &thresholds, &stream, trial).unwrap();
             three
                 .run(&three_plus_three, &thresholds, &stream, trial)
                 .unwrap();
@@ -429,44 +448,28 @@ mod tests {
 
     #[test]
     fn a_decision_out_of_bounds_is_an_error_naming_the_trial() {
-        /// Declares at most 3 patients per dose, then treats a fourth.
-        struct Greedy;
-        impl Design for Greedy {
-            fn num_doses(&self) -> usize {
-                2
-            }
-            fn max_cohort(&self) -> u32 {
-                3
-            }
-            fn max_patients_per_dose(&self) -> u32 {
-                3
-            }
-            fn start(&self) -> Decision {
-                Decision::Treat {
-                    dose: 0,
-                    patients: 3,
-                }
-            }
-            fn decide(&self, seen: &Observed<'_>) -> Decision {
+        // Declares at most 3 patients per dose, then treats a fourth.
+        let greedy = Scripted {
+            doses: 2,
+            per_dose: 3,
+            first: 3,
+            then: |seen| {
                 if seen.x[0] > 0 {
                     Decision::Treat {
                         dose: 0,
                         patients: 1,
                     }
                 } else {
-                    Decision::Stop {
-                        mtd: Some(0),
-                        reason: StopReason::RuleEnd,
-                    }
+                    stop(Some(0))
                 }
-            }
-        }
+            },
+        };
         let truth = Truth::new("t", vec![0.3, 0.5]).unwrap();
         let s = McSettings {
             trials: 4 * BATCH,
             seed: 1,
         };
-        let error = simulate(&Greedy, &truth, 0.3, s, &|_| {}).unwrap_err();
+        let error = simulate(&greedy, &truth, 0.3, s, &|_| {}).unwrap_err();
         // The first trial with a DLT among its first three patients.
         let stream = Stream::new(1);
         let thresholds = Thresholds::new(&truth.p_dlt);
