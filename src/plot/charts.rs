@@ -37,7 +37,13 @@ pub(super) struct BarChart {
 
 /// A design's name, with its preset or kind when the name does not say it.
 fn design_label(spec: &DesignSpec) -> String {
-    let lower = spec.name.to_lowercase();
+    // "mTPI-2" names kind "mtpi2": compare letters and digits only.
+    let lower: String = spec
+        .name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '+')
+        .collect();
     match spec.preset_name() {
         Some(p) if !lower.contains(p.name()) => format!("{} ({p})", spec.name),
         None if !lower.contains(&spec.kind().to_lowercase()) => {
