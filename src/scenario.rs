@@ -1018,6 +1018,13 @@ seed = 2026
                 "design[0].elimination:",
             ),
             (
+                &format!(
+                    "[[truth]]\np_dlt = [{}]\n[[design]]\nkind = \"A+B\"\na = 4\nb = 4\nc = 1\nd = 1\ne = 1\n",
+                    vec!["0.1"; 32].join(", ")
+                ),
+                "design[0].b: = 4: expected a + b ≤ 6, so that a trial of 32 doses treats at most 200 patients",
+            ),
+            (
                 &format!("{base}kind = \"crm\"\n"),
                 "design[0].kind: = \"crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\" or \"i3+3\"",
             ),

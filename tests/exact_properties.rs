@@ -349,7 +349,9 @@ fn consistent(t: &Tally<f64>, tol: f64) -> Result<(), String> {
 
 /// A curve of 32 doses: random probabilities, some exactly 0 or 1.
 fn long_scenario() -> impl Strategy<Value = (Truth, AbDesign)> {
-    (prop::collection::vec(probability(), 32), params(32)).prop_map(|(p, params)| {
+    // At most 200 patients a trial: (a + b) · 32 ≤ 200.
+    let fits = params(32).prop_filter("a + b ≤ 6", |p| p.a + p.b <= 6);
+    (prop::collection::vec(probability(), 32), fits).prop_map(|(p, params)| {
         (
             Truth::new("long", p).unwrap(),
             AbDesign::new(params, 32).unwrap(),

@@ -15,7 +15,10 @@
 //! - U always de-escalates. FIND applies its E/S/D rule after an elimination,
 //!   so with unusual parameters (a wide EI, a low cutoff) it could keep
 //!   treating an eliminated dose; with the validated settings every reachable
-//!   U cell is D there too.
+//!   U cell is D there too. Likewise BOIN: were y ≤ λe·n and y eliminating at
+//!   once (a phi1 near the target with a low cutoff), R would try to escalate,
+//!   find the next dose eliminated and stay; here it de-escalates. Its
+//!   defaults never meet this (λd·n ≤ the elimination bound).
 //! - With one dose, E at dose 1 stays (FIND's code fails there).
 //! - i3+3 compares y/n with the EI bounds with a 1e-9 tolerance, so a ratio
 //!   that equals a bound in decimal (3/12 = 0.25) is on it, whatever the

@@ -192,6 +192,10 @@ pub fn check_decision<D: Design + ?Sized>(
             if n_total + patients > design.max_sample_size() {
                 return invalid("exceeds the design's maximum sample size");
             }
+            // Patients' random numbers are addressed up to this many.
+            if n_total + patients > MAX_SAMPLE_SIZE {
+                return invalid("exceeds the engine's largest trial");
+            }
         }
     }
     Ok(())

@@ -10,7 +10,7 @@
 //! (`deescalation`, Korn et al. 1994) and whether the top dose needs `a + b`
 //! patients before it can be declared the MTD (`top_dose_needs_six`, crmPack).
 
-use super::{Decision, Design, Observed, StopReason, TableRow};
+use super::{Decision, Design, MAX_SAMPLE_SIZE, Observed, StopReason, TableRow};
 use std::fmt;
 use std::str::FromStr;
 
@@ -188,6 +188,18 @@ impl AbDesign {
         check("c", c, 1, a, format!("1 ≤ c ≤ a = {a}"))?;
         check("d", d, c, a, format!("c = {c} ≤ d ≤ a = {a}"))?;
         check("e", e, d, a + b, format!("d = {d} ≤ e ≤ a + b = {}", a + b))?;
+        // Every patient has his own random numbers, so a trial's size is
+        // bounded: (a + b) patients at each of K doses at most.
+        let most = MAX_SAMPLE_SIZE / num_doses.max(1) as u32;
+        check(
+            "b",
+            b,
+            1,
+            most.saturating_sub(a),
+            format!(
+                "a + b ≤ {most}, so that a trial of {num_doses} doses treats at most {MAX_SAMPLE_SIZE} patients"
+            ),
+        )?;
         check(
             "start_dose",
             params.start_dose,
