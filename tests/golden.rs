@@ -224,3 +224,18 @@ fn an_edited_job_is_bad_input() {
             .stderr(predicate::str::contains("job.overrides.trials"));
     }
 }
+
+/// A results file of the previous schema (before stop reasons and designs of
+/// every family) is refused with a plain answer, not a missing-field error.
+#[test]
+fn a_results_file_of_an_older_schema_is_refused_clearly() {
+    let (_dir, path) = perturbed(|doc| doc["schema"] = "dosesim-results/v1".into());
+    dosesim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "schema is \"dosesim-results/v1\": another version of dosesim wrote it",
+        ));
+}
