@@ -975,6 +975,14 @@ seed = 2026
         assert_eq!((i3.cohort_size, i3.epsilon1), (1, Some(0.04)));
         let params = s.designs[0].parameters();
         assert!(params.contains(&("phi1", "0.15".to_string())), "{params:?}");
+        // A start dose above 1 is a parameter like any other, not an error.
+        let s = parse(
+            "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nkind = \"boin\"\nmax_n = 30\nstart_dose = 3\n",
+        )
+        .unwrap();
+        let params = s.designs[0].parameters();
+        assert!(params.contains(&("start_dose", "3".to_string())), "{params:?}");
+        assert!(!params.iter().any(|(k, _)| *k == "error"), "{params:?}");
     }
 
     #[test]

@@ -115,9 +115,9 @@ impl DesignSpec {
     pub fn parameters(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![("kind", self.kind().to_string())];
         match &self.rule {
-            // The design knows its derived values (BOIN's λ, the EI); any
-            // number of doses builds it, as its parameters do not depend on K.
-            Rule::Interval(p) => match IntervalDesign::new(*p, 1) {
+            // The design knows its derived values (BOIN's λ, the EI), which
+            // do not depend on K: as many doses as its start dose needs.
+            Rule::Interval(p) => match IntervalDesign::new(*p, p.start_dose.max(1)) {
                 Ok(d) => out = d.parameters(),
                 Err(e) => out.push(("error", e.to_string())),
             },
