@@ -981,7 +981,10 @@ seed = 2026
         )
         .unwrap();
         let params = s.designs[0].parameters();
-        assert!(params.contains(&("start_dose", "3".to_string())), "{params:?}");
+        assert!(
+            params.contains(&("start_dose", "3".to_string())),
+            "{params:?}"
+        );
         assert!(!params.iter().any(|(k, _)| *k == "error"), "{params:?}");
     }
 
