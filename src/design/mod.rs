@@ -10,7 +10,9 @@
 //! that knows the design families is [`AnyDesign`], which a spec builds.
 
 mod any;
+pub mod graph;
 mod interval;
+pub(crate) mod state;
 mod three_plus_three;
 
 pub use any::{AnyDesign, DesignSpec, Rule, SpecError};

@@ -1,7 +1,9 @@
-//! One trial of any [`Design`], cohort by cohort, through `Design::decide`,
-//! every decision checked against the design's declared bounds.
+//! One trial of any [`Design`], cohort by cohort: through `Design::decide`,
+//! every decision checked against the design's declared bounds, or along the
+//! design's [`StateGraph`], whose decisions were asked and checked once.
 
 use super::outcomes::Thresholds;
+use crate::design::graph::{Node, StateGraph};
 use crate::design::{Decision, Design, InvalidDecision, Observed, StopReason, check_decision};
 use crate::rng::Stream;
 use crate::tally::{TrialEnd, doses};
@@ -43,6 +45,7 @@ impl TrialState {
     }
 
     /// Treats `patients` at `dose`: the next patients of the trial, in order.
+    /// Returns their DLTs.
     #[inline(always)]
     fn treat(
         &mut self,
@@ -51,10 +54,14 @@ impl TrialState {
         thresholds: &Thresholds,
         stream: &Stream,
         trial: u64,
-    ) {
+    ) -> u32 {
         let first = self.n_total;
+        // `black_box` keeps the draws scalar: without a vector 64-bit multiply
+        // (x86-64 before AVX-512) LLVM's vectorised loop emulates it and is
+        // twice as slow per draw (measured 3.5 ns against 1.9 ns).
         let dlts = (first..first + patients)
-            .map(|j| u32::from(thresholds.dlt(dose, stream.tolerance(trial, j))))
+            .map(|j| std::hint::black_box(stream.tolerance(trial, j)))
+            .map(|u| u32::from(thresholds.dlt(dose, u)))
             .sum::<u32>();
         self.n[dose] += patients;
         self.x[dose] += dlts;
@@ -63,6 +70,17 @@ impl TrialState {
         self.x_total += dlts;
         // All ones for an over-dosing dose, else zero: no branch, no multiply.
         self.n_over += patients & 0u32.wrapping_sub(self.overdose >> dose & 1);
+        dlts
+    }
+
+    /// Forgets the last trial. `decide` reads every dose, so its entries
+    /// are zeroed.
+    #[inline(always)]
+    fn clear(&mut self) {
+        for d in doses(self.treated) {
+            (self.n[d], self.x[d]) = (0, 0);
+        }
+        (self.treated, self.n_total, self.x_total, self.n_over) = (0, 0, 0, 0);
     }
 
     /// Runs trial `trial` of `design` to its end; a decision outside the
@@ -75,11 +93,7 @@ impl TrialState {
         stream: &Stream,
         trial: u64,
     ) -> Result<Ending, InvalidDecision> {
-        // `decide` reads every dose, so the last trial's entries are zeroed.
-        for d in doses(self.treated) {
-            (self.n[d], self.x[d]) = (0, 0);
-        }
-        (self.treated, self.n_total, self.x_total, self.n_over) = (0, 0, 0, 0);
+        self.clear();
         let k = design.num_doses();
         let mut next = design.start();
         loop {
@@ -97,6 +111,59 @@ impl TrialState {
                     self.ending = (mtd, reason);
                     return Ok(self.ending);
                 }
+            }
+        }
+    }
+
+    /// Runs trial `trial` along `graph`: the same trial as [`TrialState::run`]
+    /// gives on the design the graph was built from.
+    pub fn walk(
+        &mut self,
+        graph: &StateGraph,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+    ) -> Ending {
+        let mut node = self.begin(graph);
+        while let Some(next) = self.step(node, graph, thresholds, stream, trial) {
+            node = next;
+        }
+        self.ending
+    }
+
+    /// Starts trial `trial` along `graph`: its first node.
+    #[inline(always)]
+    fn begin(&mut self, graph: &StateGraph) -> Node {
+        self.clear();
+        graph.root()
+    }
+
+    /// Takes trial `trial` one step from `node`: the next node, or `None`
+    /// when the trial ended there.
+    #[inline(always)]
+    fn step(
+        &mut self,
+        node: Node,
+        graph: &StateGraph,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+    ) -> Option<Node> {
+        match node {
+            Node::Treat {
+                dose,
+                patients,
+                children,
+            } => {
+                // The load overlaps the draws: a graph larger than the
+                // core's cache would otherwise make every step wait on it.
+                graph.touch(children);
+                let dlts = self.treat(dose.into(), patients.into(), thresholds, stream, trial);
+                Some(graph.child(children, dlts))
+            }
+            Node::Stop { mtd, reason } => {
+                self.ending = (mtd.map(usize::from), reason);
+                None
             }
         }
     }

@@ -19,6 +19,7 @@ pub mod outcomes;
 pub use generic::{Ending, TrialState};
 pub use outcomes::{Thresholds, binomial_pmf};
 
+use crate::design::graph::StateGraph;
 use crate::design::{AnyDesign, Design, InvalidDecision};
 use crate::rng::Stream;
 use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd};
@@ -209,6 +210,40 @@ struct Batches<'a> {
 /// index) whose design misbehaved, if any.
 type Partial = (Joint, Option<TrialError>);
 
+/// How one design's trials are run: along its state graph when it has one
+/// small enough to pay for itself, else through `decide`. Both give the
+/// same trials, bit for bit.
+enum Runner<'a, D> {
+    Graph(StateGraph),
+    Decide(&'a D),
+}
+
+impl<'a, D: Design> Runner<'a, D> {
+    /// A graph costs about as much per state as a trial through `decide`
+    /// does, so one with more states than `trials` would not pay for itself.
+    fn new(design: &'a D, trials: u64) -> Self {
+        let max_nodes = usize::try_from(trials).unwrap_or(usize::MAX);
+        match StateGraph::build(design, max_nodes) {
+            Some(graph) => Runner::Graph(graph),
+            None => Runner::Decide(design),
+        }
+    }
+
+    #[inline(always)]
+    fn run(
+        &self,
+        state: &mut TrialState,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+    ) -> Result<Ending, InvalidDecision> {
+        match self {
+            Runner::Graph(graph) => Ok(state.walk(graph, thresholds, stream, trial)),
+            Runner::Decide(design) => state.run(*design, thresholds, stream, trial),
+        }
+    }
+}
+
 impl Batches<'_> {
     /// Runs the batches of every design, in parallel.
     fn run<D: Design>(&self, designs: &[D]) -> Result<Joint, TrialError> {
@@ -231,6 +266,14 @@ impl Batches<'_> {
         let stream = Stream::new(settings.seed);
         let trials = settings.trials;
         let paired = designs.len() > 1;
+        let count = batches
+            .end
+            .saturating_sub(batches.start)
+            .saturating_mul(BATCH);
+        let runners: Vec<Runner<'_, D>> = designs
+            .par_iter()
+            .map(|design| Runner::new(design, count.min(trials)))
+            .collect();
         let empty = || (Joint::empty(shapes), None);
         let headline = |end: &TrialEnd<'_>| -> Headline {
             let selected_over = end.mtd.map_or(0, |d| overdose >> d & 1);
@@ -267,18 +310,31 @@ impl Batches<'_> {
                     if error.is_some() {
                         return ((joint, error), states, values);
                     }
-                    if let [design] = designs {
+                    if let [runner] = &runners[..] {
                         // One design: no pairing, and the tally and state moved
                         // into locals, which the compiler keeps in registers.
                         if let (Some(mut tally), Some(mut state)) =
                             (joint.tallies.pop(), states.pop())
                         {
-                            for trial in first..last {
-                                if let Err(e) = state.run(design, &thresholds, &stream, trial) {
-                                    error = failed(0, trial, e);
-                                    break;
+                            // The choice of runner hoisted out of the loop:
+                            // a graph's walk cannot fail.
+                            match runner {
+                                Runner::Graph(graph) => {
+                                    for trial in first..last {
+                                        state.walk(graph, &thresholds, &stream, trial);
+                                        tally.record(&state.end(), 1);
+                                    }
                                 }
-                                tally.record(&state.end(), 1);
+                                Runner::Decide(design) => {
+                                    for trial in first..last {
+                                        let ran = state.run(*design, &thresholds, &stream, trial);
+                                        if let Err(e) = ran {
+                                            error = failed(0, trial, e);
+                                            break;
+                                        }
+                                        tally.record(&state.end(), 1);
+                                    }
+                                }
                             }
                             joint.tallies.push(tally);
                             states.push(state);
@@ -287,9 +343,9 @@ impl Batches<'_> {
                         return ((joint, error), states, values);
                     }
                     'trials: for trial in first..last {
-                        for (d, design) in designs.iter().enumerate() {
+                        for (d, runner) in runners.iter().enumerate() {
                             let state = &mut states[d];
-                            if let Err(e) = state.run(design, &thresholds, &stream, trial) {
+                            if let Err(e) = runner.run(state, &thresholds, &stream, trial) {
                                 error = failed(d, trial, e);
                                 break 'trials;
                             }
@@ -330,6 +386,23 @@ mod tests {
 
     fn korn(k: usize) -> AbDesign {
         AbDesign::new(AbParams::three_plus_three(Preset::Korn), k).unwrap()
+    }
+
+    #[test]
+    fn a_walk_through_the_graph_is_the_trial_decide_runs() {
+        let truth = Truth::new("t", vec![0.05, 0.15, 0.3, 0.45, 0.6]).unwrap();
+        let (thresholds, stream) = (Thresholds::new(&truth.p_dlt), Stream::new(7));
+        for design in AnyDesign::fingerprint_designs(5) {
+            let graph = StateGraph::build(&design, usize::MAX).unwrap();
+            let (mut walked, mut ran) = (TrialState::new(0b11000), TrialState::new(0b11000));
+            for trial in 0..20_000 {
+                let ending = walked.walk(&graph, &thresholds, &stream, trial);
+                assert_eq!(Ok(ending), ran.run(&design, &thresholds, &stream, trial));
+                let (w, r) = (walked.end(), ran.end());
+                assert_eq!((w.n, w.x, w.treated), (r.n, r.x, r.treated));
+                assert_eq!((w.n_total, w.x_total, w.n_over), (r.n_total, r.x_total, r.n_over));
+            }
+        }
     }
 
     #[test]

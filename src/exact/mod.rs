@@ -32,6 +32,7 @@ mod ab;
 
 pub use ab::exact_ab;
 
+use crate::design::state::{Key, Layout, MAX_WORDS};
 use crate::design::{Decision, Design, InvalidDecision, Observed, StopReason, check_decision};
 use crate::engine::{binomial_pmf, shape_of};
 use crate::tally::{Tally, TrialEnd};
@@ -42,10 +43,6 @@ use crate::truth::{MAX_DOSES, Truth};
 /// a computation to a few seconds and at most about half a GiB. The 3+3 stays
 /// under it up to 16 doses (korn, strict) or 20 (storer).
 pub const MAX_STATES: usize = 1 << 24;
-
-/// Largest packed state, in 64-bit words: 32 doses × 2 fields × 8 bits (up to
-/// 255 patients per dose) fit.
-const MAX_WORDS: usize = 8;
 
 /// Why the exact engine could not give an answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,96 +82,18 @@ pub fn exact<D: Design>(design: &D, truth: &Truth, target: f64) -> Result<Tally<
             truth: truth.num_doses(),
         });
     }
-    let layout = Layout::new(k, design.max_patients_per_dose())?;
+    let per_dose = design.max_patients_per_dose();
+    let layout = Layout::new(k, per_dose).ok_or(ExactError::StateTooWide {
+        doses: k,
+        per_dose,
+        max_bits: MAX_WORDS * u64::BITS as usize,
+    })?;
     // Narrow keys sort and compare faster; the 3+3 fits one word up to 10 doses.
     match layout.words {
         1 => Sweep::<D, 1>::new(design, truth, target, layout).run(),
         2 => Sweep::<D, 2>::new(design, truth, target, layout).run(),
         3 | 4 => Sweep::<D, 4>::new(design, truth, target, layout).run(),
         _ => Sweep::<D, MAX_WORDS>::new(design, truth, target, layout).run(),
-    }
-}
-
-/// Where each dose's n and x sit in a packed state: field `2d` is n of dose d,
-/// `2d + 1` its x, each `bits` wide and never straddling a word.
-#[derive(Debug, Clone, Copy)]
-struct Layout {
-    doses: usize,
-    bits: u32,
-    words: usize,
-    /// Word and shift of each field, looked up rather than divided out: the
-    /// sweep reads every field of every state.
-    place: [(u8, u8); 2 * MAX_DOSES],
-}
-
-impl Layout {
-    fn new(doses: usize, per_dose: u32) -> Result<Self, ExactError> {
-        let bits = (u32::BITS - per_dose.leading_zeros()).max(1);
-        let per_word = (u64::BITS / bits) as usize;
-        let words = (2 * doses).div_ceil(per_word);
-        if words > MAX_WORDS || doses > MAX_DOSES {
-            return Err(ExactError::StateTooWide {
-                doses,
-                per_dose,
-                max_bits: MAX_WORDS * u64::BITS as usize,
-            });
-        }
-        let mut place = [(0, 0); 2 * MAX_DOSES];
-        for (f, slot) in place.iter_mut().enumerate().take(2 * doses) {
-            // Both fit a u8: words ≤ MAX_WORDS, shifts < 64.
-            *slot = ((f / per_word) as u8, ((f % per_word) as u32 * bits) as u8);
-        }
-        Ok(Layout {
-            doses,
-            bits,
-            words,
-            place,
-        })
-    }
-
-    /// Word and shift of field `f`.
-    #[inline(always)]
-    fn at(&self, f: usize) -> (usize, u32) {
-        let (word, shift) = self.place[f];
-        (usize::from(word), u32::from(shift))
-    }
-}
-
-/// A trial state, packed: comparing keys compares states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Key<const W: usize> {
-    fields: [u64; W],
-    current: u8,
-}
-
-impl<const W: usize> Key<W> {
-    const EMPTY: Self = Key {
-        fields: [0; W],
-        current: 0,
-    };
-
-    /// Unpacks n and x of the first `layout.doses` doses.
-    #[inline(always)]
-    fn unpack(&self, layout: &Layout, n: &mut [u32], x: &mut [u32]) {
-        let mask = (1u64 << layout.bits) - 1;
-        for d in 0..layout.doses {
-            let (wn, sn) = layout.at(2 * d);
-            let (wx, sx) = layout.at(2 * d + 1);
-            n[d] = (self.fields[wn] >> sn & mask) as u32;
-            x[d] = (self.fields[wx] >> sx & mask) as u32;
-        }
-    }
-
-    /// This state after `patients` more with `dlts` DLTs at `dose`; the caller
-    /// has checked that the new n fits its field.
-    #[inline(always)]
-    fn treated(mut self, layout: &Layout, dose: usize, patients: u32, dlts: u32) -> Self {
-        let (wn, sn) = layout.at(2 * dose);
-        let (wx, sx) = layout.at(2 * dose + 1);
-        self.fields[wn] += u64::from(patients) << sn;
-        self.fields[wx] += u64::from(dlts) << sx;
-        self.current = dose as u8;
-        self
     }
 }
 
@@ -334,32 +253,6 @@ fn merged<K: Ord>(mut states: Vec<(K, f64)>) -> Vec<(K, f64)> {
 mod tests {
     use super::*;
     use crate::design::{AbDesign, AbParams, Preset};
-
-    #[test]
-    fn layout_packs_the_3_plus_3_tightly() {
-        let l = Layout::new(10, 6).unwrap();
-        assert_eq!((l.bits, l.words, l.at(19)), (3, 1, (0, 57)));
-        // 21 fields of 3 bits fill a word; the 22nd starts the next.
-        let l = Layout::new(11, 6).unwrap();
-        assert_eq!((l.words, l.at(20), l.at(21)), (2, (0, 60), (1, 0)));
-        assert_eq!(Layout::new(32, 16).unwrap().words, 6);
-        assert!(matches!(
-            Layout::new(32, 300),
-            Err(ExactError::StateTooWide { .. })
-        ));
-    }
-
-    #[test]
-    fn keys_round_trip() {
-        let layout = Layout::new(3, 6).unwrap();
-        let key = Key::<1>::EMPTY
-            .treated(&layout, 1, 3, 1)
-            .treated(&layout, 1, 3, 0)
-            .treated(&layout, 2, 3, 2);
-        let (mut n, mut x) = ([0; 3], [0; 3]);
-        key.unpack(&layout, &mut n, &mut x);
-        assert_eq!((n, x, key.current), ([0, 6, 3], [0, 1, 2], 2));
-    }
 
     #[test]
     fn merging_sums_equal_states() {
