@@ -68,6 +68,33 @@ pub struct TrialEnd<'a> {
     pub reason: StopReason,
 }
 
+impl<'a> TrialEnd<'a> {
+    /// The end of a trial that treated `n` and saw `x` at the first `k`
+    /// doses (later entries 0), over-dosing doses being the bits of
+    /// `overdose`: the totals the engine keeps as it goes, counted instead.
+    pub fn counted(
+        (n, x): (&'a [u32], &'a [u32]),
+        k: usize,
+        overdose: u32,
+        mtd: Option<usize>,
+        reason: StopReason,
+    ) -> Self {
+        let treated = (0..k)
+            .filter(|&d| n[d] > 0)
+            .fold(0u32, |mask, d| mask | 1 << d);
+        TrialEnd {
+            n,
+            x,
+            treated,
+            n_total: n[..k].iter().sum(),
+            x_total: x[..k].iter().sum(),
+            n_over: doses(overdose & treated).map(|d| n[d]).sum(),
+            mtd,
+            reason,
+        }
+    }
+}
+
 /// Weighted counts of trial outcomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally<W> {

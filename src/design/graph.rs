@@ -30,8 +30,12 @@ pub enum Node {
         patients: u8,
         children: u32,
     },
-    /// The trial ends.
-    Stop { mtd: Option<u8>, reason: StopReason },
+    /// The trial ends, in end state number `end` (see [`StateGraph::end`]).
+    Stop {
+        mtd: Option<u8>,
+        reason: StopReason,
+        end: u32,
+    },
 }
 
 /// The reachable states of a design.
@@ -44,6 +48,11 @@ pub enum Node {
 pub struct StateGraph {
     root: Node,
     children: Vec<Node>,
+    /// Patients then DLTs per dose of each end state, `2k` to a state.
+    ends: Vec<u8>,
+    /// Each end state's MTD and stop reason.
+    outcomes: Vec<(Option<u8>, StopReason)>,
+    doses: usize,
     states: usize,
 }
 
@@ -84,6 +93,23 @@ impl StateGraph {
         std::hint::black_box(self.children[children as usize]);
     }
 
+    /// Number of states where a trial ends.
+    pub fn ends(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    /// End state `end`: its patients and DLTs per dose, written into the
+    /// first doses of `n` and `x`, and its MTD and stop reason.
+    pub fn end(&self, end: u32, n: &mut [u32], x: &mut [u32]) -> (Option<usize>, StopReason) {
+        let k = self.doses;
+        let at = &self.ends[2 * k * end as usize..][..2 * k];
+        for d in 0..k {
+            (n[d], x[d]) = (at[d].into(), at[k + d].into());
+        }
+        let (mtd, reason) = self.outcomes[end as usize];
+        (mtd.map(usize::from), reason)
+    }
+
     /// Number of distinct states.
     pub fn len(&self) -> usize {
         self.states
@@ -110,6 +136,7 @@ fn build<D: Design + ?Sized, const W: usize>(
     const UNSET: Node = Node::Stop {
         mtd: None,
         reason: StopReason::RuleEnd,
+        end: u32::MAX,
     };
     let k = layout.doses;
     let max_n = design.max_sample_size() as usize;
@@ -119,6 +146,9 @@ fn build<D: Design + ?Sized, const W: usize>(
     let mut graph = StateGraph {
         root: UNSET,
         children: Vec::new(),
+        ends: Vec::new(),
+        outcomes: Vec::new(),
+        doses: k,
         states: 0,
     };
     let (mut n, mut x) = ([0; MAX_DOSES], [0; MAX_DOSES]);
@@ -144,10 +174,16 @@ fn build<D: Design + ?Sized, const W: usize>(
             };
             check_decision(design, decision, |d| n[d], level as u32).ok()?;
             let node = match decision {
-                Decision::Stop { mtd, reason } => Node::Stop {
-                    mtd: mtd.map(|d| d as u8),
-                    reason,
-                },
+                Decision::Stop { mtd, reason } => {
+                    let end = u32::try_from(graph.ends()).ok()?;
+                    // n ≤ MAX_SAMPLE_SIZE < 256, as check_decision holds.
+                    graph
+                        .ends
+                        .extend(n[..k].iter().chain(&x[..k]).map(|&v| v as u8));
+                    let mtd = mtd.map(|d| d as u8);
+                    graph.outcomes.push((mtd, reason));
+                    Node::Stop { mtd, reason, end }
+                }
                 Decision::Treat { dose, patients } => {
                     let children = u32::try_from(graph.children.len()).ok()?;
                     let next = &mut levels[level + patients as usize];
@@ -209,13 +245,16 @@ mod tests {
         // more (korn declares an MTD treated at six); 0/3 there: it is.
         assert!(matches!(walk(&graph, &[0]), Node::Treat { dose: 1, .. }));
         assert!(matches!(walk(&graph, &[0, 2]), Node::Treat { dose: 0, .. }));
+        let Node::Stop { mtd, reason, end } = walk(&graph, &[0, 2, 0]) else {
+            panic!("the trial goes on after 0/6 at dose 1 and 2/3 at dose 2");
+        };
+        assert_eq!((mtd, reason), (Some(0), StopReason::RuleEnd));
+        let (mut n, mut x) = ([0; 2], [0; 2]);
         assert_eq!(
-            walk(&graph, &[0, 2, 0]),
-            Node::Stop {
-                mtd: Some(0),
-                reason: StopReason::RuleEnd
-            }
+            graph.end(end, &mut n, &mut x),
+            (Some(0), StopReason::RuleEnd)
         );
+        assert_eq!((n, x), ([6, 3], [0, 2]));
         // 1/3 then 1/3 more at dose 1 (2/6): de-escalation from the lowest dose.
         assert!(matches!(
             walk(&graph, &[1, 1]),
@@ -238,13 +277,20 @@ mod tests {
                 "{n:?} {x:?} in two nodes"
             );
             match decision {
-                Decision::Stop { mtd, reason } => assert_eq!(
-                    node,
-                    Node::Stop {
+                Decision::Stop { mtd, reason } => {
+                    let Node::Stop { end, .. } = node else {
+                        panic!("{node:?}, where the design stops");
+                    };
+                    let stop = Node::Stop {
                         mtd: mtd.map(|d| d as u8),
-                        reason
-                    }
-                ),
+                        reason,
+                        end,
+                    };
+                    assert_eq!(node, stop);
+                    let (mut n_end, mut x_end) = (vec![0; k], vec![0; k]);
+                    assert_eq!(graph.end(end, &mut n_end, &mut x_end), (mtd, reason));
+                    assert_eq!((&n_end, &x_end), (&n, &x));
+                }
                 Decision::Treat { dose, patients } => {
                     let Node::Treat { children, .. } = node else {
                         panic!("{node:?}, where the design treats {patients} at {dose}");

@@ -16,14 +16,14 @@
 mod generic;
 pub mod outcomes;
 
-pub use generic::{Ending, TrialState};
+pub use generic::{Ending, TrialState, walk_to_end};
 pub use outcomes::{Thresholds, binomial_pmf};
 
 use crate::design::graph::StateGraph;
 use crate::design::{AnyDesign, Design, InvalidDecision};
 use crate::rng::Stream;
 use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd};
-use crate::truth::Truth;
+use crate::truth::{MAX_DOSES, Truth};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -208,8 +208,6 @@ struct Batches<'a> {
 
 /// What a block of trials left: the counts, and the first trial (lowest
 /// index) whose design misbehaved, if any.
-type Partial = (Joint, Option<TrialError>);
-
 /// How one design's trials are run: along its state graph when it has one
 /// small enough to pay for itself, else through `decide`. Both give the
 /// same trials, bit for bit.
@@ -274,7 +272,6 @@ impl Batches<'_> {
             .par_iter()
             .map(|design| Runner::new(design, count.min(trials)))
             .collect();
-        let empty = || (Joint::empty(shapes), None);
         let headline = |end: &TrialEnd<'_>| -> Headline {
             let selected_over = end.mtd.map_or(0, |d| overdose >> d & 1);
             [
@@ -293,89 +290,128 @@ impl Batches<'_> {
                 source,
             })
         };
-        let (joint, error) = batches
+        let lone_graph = match &runners[..] {
+            [Runner::Graph(graph)] => Some(graph),
+            _ => None,
+        };
+        let empty = || Piece {
+            joint: Joint::empty(shapes),
+            error: None,
+            states: vec![TrialState::new(overdose); designs.len()],
+            values: vec![[0; HEADLINES.len()]; designs.len()],
+            ends: vec![0; lone_graph.map_or(0, |graph| graph.ends())],
+        };
+        let piece = batches
             .clone()
             .into_par_iter()
-            .fold(
-                || {
-                    (
-                        empty(),
-                        vec![TrialState::new(overdose); designs.len()],
-                        vec![[0; HEADLINES.len()]; designs.len()],
-                    )
-                },
-                |((mut joint, mut error), mut states, mut values), batch| {
-                    let first = batch * BATCH;
-                    let last = (first + BATCH).min(trials);
-                    if error.is_some() {
-                        return ((joint, error), states, values);
+            .fold(empty, |mut piece, batch| {
+                let first = batch * BATCH;
+                let last = (first + BATCH).min(trials);
+                if piece.error.is_some() {
+                    return piece;
+                }
+                match &runners[..] {
+                    [Runner::Graph(graph)] => {
+                        for trial in first..last {
+                            piece.ends[walk_to_end(graph, &thresholds, &stream, trial) as usize] +=
+                                1;
+                        }
                     }
-                    if let [runner] = &runners[..] {
-                        // One design: no pairing, and the tally and state moved
-                        // into locals, which the compiler keeps in registers.
+                    [Runner::Decide(design)] => {
+                        // The tally and state moved into locals, which the
+                        // compiler keeps in registers.
                         if let (Some(mut tally), Some(mut state)) =
-                            (joint.tallies.pop(), states.pop())
+                            (piece.joint.tallies.pop(), piece.states.pop())
                         {
-                            // The choice of runner hoisted out of the loop:
-                            // a graph's walk cannot fail.
-                            match runner {
-                                Runner::Graph(graph) => {
-                                    for trial in first..last {
-                                        state.walk(graph, &thresholds, &stream, trial);
-                                        tally.record(&state.end(), 1);
-                                    }
+                            for trial in first..last {
+                                let ran = state.run(*design, &thresholds, &stream, trial);
+                                if let Err(e) = ran {
+                                    piece.error = failed(0, trial, e);
+                                    break;
                                 }
-                                Runner::Decide(design) => {
-                                    for trial in first..last {
-                                        let ran = state.run(*design, &thresholds, &stream, trial);
-                                        if let Err(e) = ran {
-                                            error = failed(0, trial, e);
-                                            break;
-                                        }
-                                        tally.record(&state.end(), 1);
-                                    }
-                                }
+                                tally.record(&state.end(), 1);
                             }
-                            joint.tallies.push(tally);
-                            states.push(state);
+                            piece.joint.tallies.push(tally);
+                            piece.states.push(state);
                         }
-                        on_batch(last - first);
-                        return ((joint, error), states, values);
                     }
-                    'trials: for trial in first..last {
-                        for (d, runner) in runners.iter().enumerate() {
-                            let state = &mut states[d];
-                            if let Err(e) = runner.run(state, &thresholds, &stream, trial) {
-                                error = failed(d, trial, e);
-                                break 'trials;
+                    _ => {
+                        let Piece {
+                            joint,
+                            error,
+                            states,
+                            values,
+                            ..
+                        } = &mut piece;
+                        'trials: for trial in first..last {
+                            for (d, runner) in runners.iter().enumerate() {
+                                let state = &mut states[d];
+                                if let Err(e) = runner.run(state, &thresholds, &stream, trial) {
+                                    *error = failed(d, trial, e);
+                                    break 'trials;
+                                }
+                                let end = state.end();
+                                joint.tallies[d].record(&end, 1);
+                                if paired {
+                                    values[d] = headline(&end);
+                                }
                             }
-                            let end = state.end();
-                            joint.tallies[d].record(&end, 1);
                             if paired {
-                                values[d] = headline(&end);
+                                joint.pairs.record(values);
                             }
                         }
-                        if paired {
-                            joint.pairs.record(&values);
-                        }
                     }
-                    on_batch((last - first) * designs.len() as u64);
-                    ((joint, error), states, values)
-                },
-            )
-            .map(|(partial, _, _)| partial)
-            .reduce(empty, |(mut joint, a): Partial, (other, b): Partial| {
-                joint.merge(&other);
-                let first = match (a, b) {
+                }
+                on_batch((last - first) * designs.len() as u64);
+                piece
+            })
+            .map(|mut piece| {
+                if let Some(graph) = lone_graph {
+                    piece.record_ends(graph, overdose);
+                }
+                piece
+            })
+            .reduce(empty, |mut piece, other| {
+                piece.joint.merge(&other.joint);
+                piece.error = match (piece.error, other.error) {
                     (Some(a), Some(b)) => Some(if a.trial <= b.trial { a } else { b }),
                     (a, b) => a.or(b),
                 };
-                (joint, first)
+                piece
             });
-        match error {
+        match piece.error {
             Some(error) => Err(error),
-            None => Ok(joint),
+            None => Ok(piece.joint),
         }
+    }
+}
+
+/// What one of rayon's pieces of the batches has counted.
+struct Piece {
+    joint: Joint,
+    /// The failure of the piece's first failing trial, if any.
+    error: Option<TrialError>,
+    /// Each design's trial, reused.
+    states: Vec<TrialState>,
+    /// Each design's headline values of the current trial, for the pairs.
+    values: Vec<Headline>,
+    /// A lone design's trials per end state of its graph, recorded into
+    /// `joint` when the piece is done: one count per trial instead of a
+    /// dozen, into a smaller table.
+    ends: Vec<u64>,
+}
+
+impl Piece {
+    /// Records the trials counted in `ends` into the lone design's tally.
+    fn record_ends(&mut self, graph: &StateGraph, overdose: u32) {
+        let (mut n, mut x) = ([0; MAX_DOSES], [0; MAX_DOSES]);
+        let k = self.joint.tallies[0].shape().num_doses;
+        for (end, &count) in (0u32..).zip(&self.ends).filter(|&(_, &c)| c > 0) {
+            let (mtd, reason) = graph.end(end, &mut n, &mut x);
+            let trial = TrialEnd::counted((&n, &x), k, overdose, mtd, reason);
+            self.joint.tallies[0].record(&trial, count);
+        }
+        self.ends = Vec::new();
     }
 }
 
@@ -400,8 +436,32 @@ mod tests {
                 assert_eq!(Ok(ending), ran.run(&design, &thresholds, &stream, trial));
                 let (w, r) = (walked.end(), ran.end());
                 assert_eq!((w.n, w.x, w.treated), (r.n, r.x, r.treated));
-                assert_eq!((w.n_total, w.x_total, w.n_over), (r.n_total, r.x_total, r.n_over));
+                assert_eq!(
+                    (w.n_total, w.x_total, w.n_over),
+                    (r.n_total, r.x_total, r.n_over)
+                );
             }
+        }
+    }
+
+    #[test]
+    fn counting_end_states_is_recording_every_trial() {
+        let truth = Truth::new("t", vec![0.05, 0.15, 0.3, 0.45, 0.6]).unwrap();
+        let s = McSettings {
+            trials: 4 * BATCH + 5,
+            seed: 9,
+        };
+        let (thresholds, stream) = (Thresholds::new(&truth.p_dlt), Stream::new(s.seed));
+        for design in AnyDesign::fingerprint_designs(5) {
+            // The engine walks the graph for a lone design this size.
+            assert!(StateGraph::build(&design, s.trials as usize).is_some());
+            let mut expected = Tally::new(shape_of(&design));
+            let mut state = TrialState::new(truth.overdose_mask(0.3));
+            for trial in 0..s.trials {
+                state.run(&design, &thresholds, &stream, trial).unwrap();
+                expected.record(&state.end(), 1);
+            }
+            assert_eq!(simulate(&design, &truth, 0.3, s, &|_| {}).unwrap(), expected);
         }
     }
 

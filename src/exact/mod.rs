@@ -191,7 +191,7 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
     ) -> Result<(), ExactError> {
         check_decision(self.design, decision, |d| self.n[d], level as u32)?;
         match decision {
-            Decision::Stop { mtd, reason } => self.record(level, mtd, reason, mass),
+            Decision::Stop { mtd, reason } => self.record(mtd, reason, mass),
             Decision::Treat { dose, patients } => {
                 let next = level + patients as usize;
                 let outcomes = self.binomials.row(dose, patients);
@@ -212,25 +212,9 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
     }
 
     /// Adds the ended trial in `self.n`, `self.x` to the tally.
-    fn record(&mut self, n_total: usize, mtd: Option<usize>, reason: StopReason, mass: f64) {
-        let k = self.layout.doses;
-        let treated = (0..k)
-            .filter(|&d| self.n[d] > 0)
-            .fold(0u32, |mask, d| mask | 1 << d);
-        let n_over = (0..k)
-            .filter(|&d| self.overdose >> d & 1 == 1)
-            .map(|d| self.n[d])
-            .sum();
-        let end = TrialEnd {
-            n: &self.n,
-            x: &self.x,
-            treated,
-            n_total: n_total as u32,
-            x_total: self.x[..k].iter().sum(),
-            n_over,
-            mtd,
-            reason,
-        };
+    fn record(&mut self, mtd: Option<usize>, reason: StopReason, mass: f64) {
+        let (k, overdose) = (self.layout.doses, self.overdose);
+        let end = TrialEnd::counted((&self.n, &self.x), k, overdose, mtd, reason);
         self.tally.record(&end, mass);
     }
 }
