@@ -46,7 +46,6 @@ impl TrialState {
     }
 
     /// Treats `patients` at `dose`: the next patients of the trial, in order.
-    /// Returns their DLTs.
     #[inline(always)]
     fn treat(
         &mut self,
@@ -55,14 +54,15 @@ impl TrialState {
         thresholds: &Thresholds,
         stream: &Stream,
         trial: u64,
-    ) -> u32 {
-        let dlts = cohort_dlts(
-            dose,
-            self.n_total..self.n_total + patients,
-            thresholds,
-            stream,
-            trial,
-        );
+    ) {
+        let cohort = self.n_total..self.n_total + patients;
+        let dlts = cohort_dlts(dose, cohort, thresholds, stream, trial);
+        self.add(dose, patients, dlts);
+    }
+
+    /// Adds a cohort of `patients` with `dlts` DLTs at `dose`.
+    #[inline(always)]
+    fn add(&mut self, dose: usize, patients: u32, dlts: u32) {
         self.n[dose] += patients;
         self.x[dose] += dlts;
         self.treated |= 1 << dose;
@@ -70,7 +70,6 @@ impl TrialState {
         self.x_total += dlts;
         // All ones for an over-dosing dose, else zero: no branch, no multiply.
         self.n_over += patients & 0u32.wrapping_sub(self.overdose >> dose & 1);
-        dlts
     }
 
     /// Forgets the last trial. `decide` reads every dose, so its entries
@@ -124,48 +123,11 @@ impl TrialState {
         stream: &Stream,
         trial: u64,
     ) -> Ending {
-        let mut node = self.begin(graph);
-        while let Some(next) = self.step(node, graph, thresholds, stream, trial) {
-            node = next;
-        }
-        self.ending
-    }
-
-    /// Starts trial `trial` along `graph`: its first node.
-    #[inline(always)]
-    fn begin(&mut self, graph: &StateGraph) -> Node {
         self.clear();
-        graph.root()
-    }
-
-    /// Takes trial `trial` one step from `node`: the next node, or `None`
-    /// when the trial ended there.
-    #[inline(always)]
-    fn step(
-        &mut self,
-        node: Node,
-        graph: &StateGraph,
-        thresholds: &Thresholds,
-        stream: &Stream,
-        trial: u64,
-    ) -> Option<Node> {
-        match node {
-            Node::Treat {
-                dose,
-                patients,
-                children,
-            } => {
-                // The load overlaps the draws: a graph larger than the
-                // core's cache would otherwise make every step wait on it.
-                graph.touch(children);
-                let dlts = self.treat(dose.into(), patients.into(), thresholds, stream, trial);
-                Some(graph.child(children, dlts))
-            }
-            Node::Stop { mtd, reason, .. } => {
-                self.ending = (mtd.map(usize::from), reason);
-                None
-            }
-        }
+        let add = |dose, patients, dlts| self.add(dose, patients, dlts);
+        let (mtd, reason, _) = walk_graph(graph, thresholds, stream, trial, add);
+        self.ending = (mtd.map(usize::from), reason);
+        self.ending
     }
 
     /// The finished trial, as a tally records it.
@@ -203,8 +165,7 @@ fn cohort_dlts(
 
 /// Runs trial `trial` along `graph` and returns only its end state (see
 /// [`StateGraph::end`]), which fixes everything a tally records: the
-/// fastest way to count trials, as a step keeps no record but the number of
-/// patients treated.
+/// fastest way to count trials.
 #[inline]
 pub fn walk_to_end(
     graph: &StateGraph,
@@ -212,6 +173,20 @@ pub fn walk_to_end(
     stream: &Stream,
     trial: u64,
 ) -> u32 {
+    walk_graph(graph, thresholds, stream, trial, |_, _, _| {}).2
+}
+
+/// Walks trial `trial` along `graph`, handing each cohort's dose, patients
+/// and DLTs to `cohort`; returns the MTD, stop reason and end state number
+/// of the node where it ends.
+#[inline(always)]
+fn walk_graph(
+    graph: &StateGraph,
+    thresholds: &Thresholds,
+    stream: &Stream,
+    trial: u64,
+    mut cohort: impl FnMut(usize, u32, u32),
+) -> (Option<u8>, StopReason, u32) {
     let (mut node, mut treated) = (graph.root(), 0);
     loop {
         match node {
@@ -220,14 +195,17 @@ pub fn walk_to_end(
                 patients,
                 children,
             } => {
+                // The load overlaps the draws: a graph larger than the
+                // core's cache would otherwise make every step wait on it.
                 graph.touch(children);
-                let patients = u32::from(patients);
-                let cohort = treated..treated + patients;
-                let dlts = cohort_dlts(dose.into(), cohort, thresholds, stream, trial);
+                let (dose, patients) = (usize::from(dose), u32::from(patients));
+                let dlts =
+                    cohort_dlts(dose, treated..treated + patients, thresholds, stream, trial);
                 treated += patients;
+                cohort(dose, patients, dlts);
                 node = graph.child(children, dlts);
             }
-            Node::Stop { end, .. } => return end,
+            Node::Stop { mtd, reason, end } => return (mtd, reason, end),
         }
     }
 }

@@ -461,7 +461,10 @@ mod tests {
                 state.run(&design, &thresholds, &stream, trial).unwrap();
                 expected.record(&state.end(), 1);
             }
-            assert_eq!(simulate(&design, &truth, 0.3, s, &|_| {}).unwrap(), expected);
+            assert_eq!(
+                simulate(&design, &truth, 0.3, s, &|_| {}).unwrap(),
+                expected
+            );
         }
     }
 
