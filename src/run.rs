@@ -2,6 +2,7 @@
 //! spread over all cores by the engine.
 
 use crate::compare::{Comparison, compare};
+use crate::design::graph::Compiled;
 use crate::design::{AnyDesign, DesignSpec, Preset, SpecError};
 use crate::engine::{Joint, McSettings, Shard, TrialError, simulate_designs};
 use crate::exact::ExactError;
@@ -176,6 +177,7 @@ impl ScenarioRun {
     ) -> Result<ScenarioRun, RunError> {
         let method = method.resolve(&scenario);
         let designs = build_designs(&scenario)?;
+        let compiled = compiled_designs(&scenario)?;
         // Each truth's tallies are summarised as soon as they are counted, so
         // a sweep holds the tallies of the truths in flight only.
         let per_truth = (0..scenario.truths.len())
@@ -183,7 +185,7 @@ impl ScenarioRun {
             .map(|t| {
                 let joint = method
                     .simulates()
-                    .then(|| simulate_truth(&scenario, &designs, t, Shard::WHOLE, on_trials))
+                    .then(|| simulate_truth(&scenario, &compiled, t, Shard::WHOLE, on_trials))
                     .transpose()?;
                 evaluate_truth(&scenario, &designs, t, method, joint.as_ref())
             })
@@ -202,7 +204,7 @@ impl ScenarioRun {
         if !method.resolve(scenario).simulates() {
             return Ok(None);
         }
-        let designs = build_designs(scenario)?;
+        let designs = compiled_designs(scenario)?;
         let (truths, trials) = (scenario.truths.len(), scenario.simulation.trials);
         let counts = (0..truths)
             .into_par_iter()
@@ -260,7 +262,7 @@ impl ScenarioRun {
 /// still keeps every core busy.
 fn simulate_truth(
     scenario: &Scenario,
-    designs: &[AnyDesign],
+    designs: &[Compiled<AnyDesign>],
     t: usize,
     shard: Shard,
     on_trials: &(dyn Fn(u64) + Sync),
@@ -294,6 +296,18 @@ struct TruthResults {
     results: Vec<PairResult>,
     checks: Vec<Check>,
     comparisons: Vec<Comparison>,
+}
+
+/// The scenario's designs, ready for the Monte Carlo engine: each one's
+/// state graph is built once for all the truths, when the run has at least
+/// as many trials as the design has states.
+fn compiled_designs(scenario: &Scenario) -> Result<Vec<Compiled<AnyDesign>>, RunError> {
+    let (truths, trials) = (scenario.truths.len() as u64, scenario.simulation.trials);
+    let max_nodes = usize::try_from(trials.saturating_mul(truths)).unwrap_or(usize::MAX);
+    Ok(build_designs(scenario)?
+        .into_iter()
+        .map(|design| Compiled::new(design, max_nodes))
+        .collect())
 }
 
 /// The scenario's designs, built for its number of doses.

@@ -19,6 +19,54 @@
 use super::state::{Key, Layout};
 use super::{Decision, Design, Observed, StopReason, check_decision};
 use crate::truth::MAX_DOSES;
+use std::sync::OnceLock;
+
+/// A design with its state graph, built the first time the engine asks and
+/// kept: the graph does not depend on the truth, so a sweep over thousands of
+/// truths builds it once, not once per truth.
+#[derive(Debug)]
+pub struct Compiled<D> {
+    design: D,
+    max_nodes: usize,
+    graph: OnceLock<Option<StateGraph>>,
+}
+
+impl<D: Design> Compiled<D> {
+    /// `design`, whose graph will be built if it has at most `max_nodes`
+    /// states (a graph larger than the run's trials would not pay for itself).
+    pub fn new(design: D, max_nodes: usize) -> Self {
+        Compiled {
+            design,
+            max_nodes,
+            graph: OnceLock::new(),
+        }
+    }
+}
+
+impl<D: Design> Design for Compiled<D> {
+    fn num_doses(&self) -> usize {
+        self.design.num_doses()
+    }
+    fn max_cohort(&self) -> u32 {
+        self.design.max_cohort()
+    }
+    fn max_patients_per_dose(&self) -> u32 {
+        self.design.max_patients_per_dose()
+    }
+    fn max_sample_size(&self) -> u32 {
+        self.design.max_sample_size()
+    }
+    fn start(&self) -> Decision {
+        self.design.start()
+    }
+    fn decide(&self, seen: &Observed<'_>) -> Decision {
+        self.design.decide(seen)
+    }
+    fn state_graph(&self) -> Option<&StateGraph> {
+        let build = || StateGraph::build(&self.design, self.max_nodes);
+        self.graph.get_or_init(build).as_ref()
+    }
+}
 
 /// One state of a trial and what the design does there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,6 +381,16 @@ mod tests {
             // Paths that meet share a node: one node per distinct state.
             assert_eq!(check_every_path(&design, &graph), graph.len());
         }
+    }
+
+    #[test]
+    fn a_compiled_design_builds_its_graph_once() {
+        let states = StateGraph::build(&korn(5), usize::MAX).unwrap().len();
+        let compiled = Compiled::new(korn(5), states);
+        let first = compiled.state_graph().expect("the cap admits the graph");
+        assert!(std::ptr::eq(first, compiled.state_graph().unwrap()));
+        assert_eq!(first.len(), states);
+        assert!(Compiled::new(korn(5), states - 1).state_graph().is_none());
     }
 
     #[test]

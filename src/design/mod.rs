@@ -151,6 +151,12 @@ pub trait Design: Send + Sync {
 
     /// The next step after a cohort has been observed.
     fn decide(&self, seen: &Observed<'_>) -> Decision;
+
+    /// The design's state graph, where it keeps one built (see
+    /// [`graph::Compiled`]); the engine builds one for the run otherwise.
+    fn state_graph(&self) -> Option<&graph::StateGraph> {
+        None
+    }
 }
 
 /// A decision outside the bounds its design declares: a bug in the design,

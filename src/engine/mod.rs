@@ -25,6 +25,7 @@ use crate::rng::Stream;
 use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd};
 use crate::truth::{MAX_DOSES, Truth};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Trials per batch: large enough to amortise rayon's scheduling, small enough
@@ -212,17 +213,22 @@ struct Batches<'a> {
 /// small enough to pay for itself, else through `decide`. Both give the
 /// same trials, bit for bit.
 enum Runner<'a, D> {
-    Graph(StateGraph),
+    Graph(Cow<'a, StateGraph>),
     Decide(&'a D),
 }
 
 impl<'a, D: Design> Runner<'a, D> {
-    /// A graph costs about as much per state as a trial through `decide`
-    /// does, so one with more states than `trials` would not pay for itself.
+    /// The design's own graph, where it keeps one; else one built for
+    /// this call. A graph costs about as much per state as a trial through
+    /// `decide` does, so one with more states than `trials` would not pay
+    /// for itself.
     fn new(design: &'a D, trials: u64) -> Self {
+        if let Some(graph) = design.state_graph() {
+            return Runner::Graph(Cow::Borrowed(graph));
+        }
         let max_nodes = usize::try_from(trials).unwrap_or(usize::MAX);
         match StateGraph::build(design, max_nodes) {
-            Some(graph) => Runner::Graph(graph),
+            Some(graph) => Runner::Graph(Cow::Owned(graph)),
             None => Runner::Decide(design),
         }
     }
