@@ -152,9 +152,10 @@ pub trait Design: Send + Sync {
     /// The next step after a cohort has been observed.
     fn decide(&self, seen: &Observed<'_>) -> Decision;
 
-    /// The design's state graph, where it keeps one built (see
-    /// [`graph::Compiled`]); the engine builds one for the run otherwise.
-    fn state_graph(&self) -> Option<&graph::StateGraph> {
+    /// The state graph the design keeps built (see [`graph::Compiled`]):
+    /// `None` when it keeps none, so the engine builds one for the run;
+    /// `Some(None)` when it found it has too many states for one.
+    fn state_graph(&self) -> Option<Option<&graph::StateGraph>> {
         None
     }
 }

@@ -207,8 +207,6 @@ struct Batches<'a> {
     on_batch: &'a (dyn Fn(u64) + Sync),
 }
 
-/// What a block of trials left: the counts, and the first trial (lowest
-/// index) whose design misbehaved, if any.
 /// How one design's trials are run: along its state graph when it has one
 /// small enough to pay for itself, else through `decide`. Both give the
 /// same trials, bit for bit.
@@ -223,12 +221,15 @@ impl<'a, D: Design> Runner<'a, D> {
     /// `decide` does, so one with more states than `trials` would not pay
     /// for itself.
     fn new(design: &'a D, trials: u64) -> Self {
-        if let Some(graph) = design.state_graph() {
-            return Runner::Graph(Cow::Borrowed(graph));
-        }
-        let max_nodes = usize::try_from(trials).unwrap_or(usize::MAX);
-        match StateGraph::build(design, max_nodes) {
-            Some(graph) => Runner::Graph(Cow::Owned(graph)),
+        let graph = match design.state_graph() {
+            Some(kept) => kept.map(Cow::Borrowed),
+            None => {
+                let max_nodes = usize::try_from(trials).unwrap_or(usize::MAX);
+                StateGraph::build(design, max_nodes).map(Cow::Owned)
+            }
+        };
+        match graph {
+            Some(graph) => Runner::Graph(graph),
             None => Runner::Decide(design),
         }
     }
