@@ -13,6 +13,7 @@
 //! the number of trials.
 
 use crate::design::StopReason;
+use crate::design::graph::StateGraph;
 use crate::truth::MAX_DOSES;
 use std::ops::AddAssign;
 
@@ -92,6 +93,24 @@ impl<'a> TrialEnd<'a> {
             mtd,
             reason,
         }
+    }
+}
+
+/// Records `weights[e]` trials ending in end state `e` of `graph` (see
+/// [`StateGraph::end`]) into `tally`; over-dosing doses are the bits of
+/// `overdose`. End states of weight zero are left out, as if never reached.
+pub fn record_ends<W: Weight>(
+    graph: &StateGraph,
+    weights: &[W],
+    overdose: u32,
+    tally: &mut Tally<W>,
+) {
+    let (mut n, mut x) = ([0; MAX_DOSES], [0; MAX_DOSES]);
+    let k = tally.shape().num_doses;
+    let reached = (0u32..).zip(weights).filter(|&(_, &w)| w != W::default());
+    for (end, &w) in reached {
+        let (mtd, reason) = graph.end(end, &mut n, &mut x);
+        tally.record(&TrialEnd::counted((&n, &x), k, overdose, mtd, reason), w);
     }
 }
 

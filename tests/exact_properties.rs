@@ -161,6 +161,7 @@ impl<D: Design> Paths<'_, D> {
                         n: &n[..k],
                         x: &x[..k],
                         current: dose,
+                        last_toxic: self.design.toxic_cohort(patients, dlts),
                     };
                     let next = self.design.decide(&seen);
                     self.walk(next, n, x, mass * w);

@@ -145,7 +145,13 @@ fn design(
 }
 
 fn decide(d: &IntervalDesign, n: &[u32], x: &[u32], current: usize) -> Decision {
-    d.decide(&Observed { n, x, current })
+    let last_toxic = false;
+    d.decide(&Observed {
+        n,
+        x,
+        current,
+        last_toxic,
+    })
 }
 
 fn treat(dose: usize) -> Decision {

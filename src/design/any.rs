@@ -3,22 +3,27 @@
 //! exact engine that suits it. Everything above this module — run, shards,
 //! merge, check, the reports — sees designs only through these two types.
 
+use super::crm::{CrmDesign, CrmParams, Skeleton};
+use super::graph::StateGraph;
 use super::{
     AbDesign, AbParams, Decision, Design, DesignError, IntervalDesign, IntervalError, IntervalKind,
     IntervalParams, Observed, Preset, TableRow,
 };
-use crate::exact::{ExactError, exact, exact_ab};
+use crate::engine::shape_of;
+use crate::exact::{ExactError, exact, exact_ab, exact_on_graph};
 use crate::tally::Tally;
 use crate::truth::Truth;
 use std::sync::Mutex;
 
 /// A design's rules and parameters, by family.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
     /// The 3+3 and the A+B family.
     AB(AbParams),
     /// BOIN, mTPI-2 and i3+3.
     Interval(IntervalParams),
+    /// The continual reassessment method.
+    Crm(CrmParams),
 }
 
 /// A design as a scenario names it: validated parameters and a name.
@@ -84,13 +89,27 @@ impl DesignSpec {
             .to_vec()
     }
 
+    /// A CRM with dfcrm's defaults and a fixed skeleton, named "CRM": for
+    /// benchmarks and the fingerprint.
+    pub fn crm_example(target: f64, skeleton: &[f64], max_n: u32) -> DesignSpec {
+        DesignSpec {
+            name: "CRM".to_string(),
+            rule: Rule::Crm(CrmParams::new(
+                target,
+                Skeleton::Given(skeleton.to_vec()),
+                max_n,
+            )),
+        }
+    }
+
     /// The design's kind as files name it: `3+3`, `A+B`, `boin`, `mtpi2`,
-    /// `i3+3`.
+    /// `i3+3`, `crm`.
     pub fn kind(&self) -> &'static str {
         match &self.rule {
             Rule::AB(p) if p.is_three_plus_three() => "3+3",
             Rule::AB(_) => "A+B",
             Rule::Interval(p) => p.kind.name(),
+            Rule::Crm(_) => "crm",
         }
     }
 
@@ -98,7 +117,7 @@ impl DesignSpec {
     pub fn preset_name(&self) -> Option<Preset> {
         match &self.rule {
             Rule::AB(p) => p.preset(),
-            Rule::Interval(_) => None,
+            Rule::Interval(_) | Rule::Crm(_) => None,
         }
     }
 
@@ -107,6 +126,7 @@ impl DesignSpec {
         Ok(match &self.rule {
             Rule::AB(p) => AnyDesign::AB(AbDesign::new(*p, num_doses)?),
             Rule::Interval(p) => AnyDesign::Interval(IntervalDesign::new(*p, num_doses)?),
+            Rule::Crm(p) => AnyDesign::Crm(CrmDesign::new(p.clone(), num_doses)?),
         })
     }
 
@@ -115,6 +135,7 @@ impl DesignSpec {
     pub fn parameters(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![("kind", self.kind().to_string())];
         match &self.rule {
+            Rule::Crm(p) => out = p.parameters(),
             // The design knows its derived values (BOIN's λ, the EI), which
             // do not depend on K: as many doses as its start dose needs.
             Rule::Interval(p) => match IntervalDesign::new(*p, p.start_dose.max(1)) {
@@ -159,6 +180,7 @@ impl serde::Serialize for DesignSpec {
 pub enum AnyDesign {
     AB(AbDesign),
     Interval(IntervalDesign),
+    Crm(CrmDesign),
 }
 
 impl AnyDesign {
@@ -168,6 +190,14 @@ impl AnyDesign {
         match self {
             AnyDesign::AB(d) => exact_ab(d, truth, target),
             AnyDesign::Interval(d) => exact(d, truth, target),
+            // Through the graph the design keeps: its decisions, each a
+            // posterior quadrature, are made once for every truth.
+            AnyDesign::Crm(d) => match d.state_graph() {
+                Some(Some(graph)) => exact_on_graph(graph, shape_of(d), truth, target),
+                _ => Err(ExactError::TooManyStates {
+                    limit: StateGraph::MAX_NODES,
+                }),
+            },
         }
     }
 
@@ -178,6 +208,7 @@ impl AnyDesign {
         match self {
             // The polynomial sweep has no state limit.
             AnyDesign::AB(_) => true,
+            AnyDesign::Crm(d) => matches!(d.state_graph(), Some(Some(_))),
             AnyDesign::Interval(d) => {
                 // Remembered per design: a run asks several times (planning,
                 // shards, merge), and a "no" costs seconds.
@@ -208,6 +239,8 @@ impl AnyDesign {
         match self {
             AnyDesign::AB(d) => Some(d.table()),
             AnyDesign::Interval(d) => Some(d.table(max_n.unwrap_or(d.params().max_n))),
+            // Its decisions depend on every dose's data.
+            AnyDesign::Crm(_) => None,
         }
     }
 
@@ -216,6 +249,8 @@ impl AnyDesign {
     pub fn fingerprint_designs(num_doses: usize) -> Vec<AnyDesign> {
         let mut specs = Preset::ALL.map(DesignSpec::preset).to_vec();
         specs.extend(DesignSpec::interval_examples(0.3, 30));
+        let skeleton = [0.05, 0.12, 0.25, 0.40, 0.55, 0.7, 0.8, 0.9];
+        specs.push(DesignSpec::crm_example(0.3, &skeleton[..num_doses.min(8)], 12));
         specs
             .iter()
             .filter_map(|spec| spec.build(num_doses).ok())
@@ -230,6 +265,7 @@ macro_rules! each {
         match $self {
             AnyDesign::AB($d) => $body,
             AnyDesign::Interval($d) => $body,
+            AnyDesign::Crm($d) => $body,
         }
     };
 }
@@ -263,5 +299,14 @@ impl Design for AnyDesign {
     #[inline]
     fn decide(&self, seen: &Observed<'_>) -> Decision {
         each!(self, d => d.decide(seen))
+    }
+
+    #[inline]
+    fn toxic_cohort(&self, patients: u32, dlts: u32) -> bool {
+        each!(self, d => d.toxic_cohort(patients, dlts))
+    }
+
+    fn state_graph(&self) -> Option<Option<&StateGraph>> {
+        each!(self, d => d.state_graph())
     }
 }

@@ -62,7 +62,14 @@ impl<D: Design> Design for Compiled<D> {
     fn decide(&self, seen: &Observed<'_>) -> Decision {
         self.design.decide(seen)
     }
+    fn toxic_cohort(&self, patients: u32, dlts: u32) -> bool {
+        self.design.toxic_cohort(patients, dlts)
+    }
     fn state_graph(&self) -> Option<Option<&StateGraph>> {
+        // A design that keeps its own graph lends it.
+        if let Some(kept) = self.design.state_graph() {
+            return Some(kept);
+        }
         let build = || StateGraph::build(&self.design, self.max_nodes);
         Some(self.graph.get_or_init(build).as_ref())
     }
@@ -96,6 +103,8 @@ pub enum Node {
 pub struct StateGraph {
     root: Node,
     children: Vec<Node>,
+    /// Every [`Node::Treat`], parents before children.
+    treats: Vec<Node>,
     /// Patients then DLTs per dose of each end state, `2k` to a state.
     ends: Vec<u8>,
     /// Each end state's MTD and stop reason.
@@ -139,6 +148,18 @@ impl StateGraph {
     #[inline(always)]
     pub fn touch(&self, children: u32) {
         std::hint::black_box(self.children[children as usize]);
+    }
+
+    /// Number of child slots: one more than the largest `children` of a
+    /// [`Node::Treat`].
+    pub fn children_len(&self) -> usize {
+        self.children.len()
+    }
+
+    /// Every [`Node::Treat`] state, each before the states it leads to: the
+    /// order in which probability mass can be swept through the graph.
+    pub fn treat_nodes(&self) -> &[Node] {
+        &self.treats
     }
 
     /// Number of states where a trial ends.
@@ -194,6 +215,7 @@ fn build<D: Design + ?Sized, const W: usize>(
     let mut graph = StateGraph {
         root: UNSET,
         children: Vec::new(),
+        treats: Vec::new(),
         ends: Vec::new(),
         outcomes: Vec::new(),
         doses: k,
@@ -214,11 +236,7 @@ fn build<D: Design + ?Sized, const W: usize>(
             let decision = if level == 0 {
                 design.start()
             } else {
-                design.decide(&Observed {
-                    n: &n[..k],
-                    x: &x[..k],
-                    current: usize::from(key.current),
-                })
+                design.decide(&key.observed(&n[..k], &x[..k]))
             };
             check_decision(design, decision, |d| n[d], level as u32).ok()?;
             let node = match decision {
@@ -236,16 +254,21 @@ fn build<D: Design + ?Sized, const W: usize>(
                     let children = u32::try_from(graph.children.len()).ok()?;
                     let next = &mut levels[level + patients as usize];
                     for dlts in 0..=patients {
-                        next.push((key.treated(&layout, dose, patients, dlts), children + dlts));
+                        let toxic = design.toxic_cohort(patients, dlts);
+                        let child = key.treated(&layout, dose, patients, dlts, toxic);
+                        next.push((child, children + dlts));
                     }
+
                     graph
                         .children
                         .resize(graph.children.len() + patients as usize + 1, UNSET);
-                    Node::Treat {
+                    let node = Node::Treat {
                         dose: dose as u8,
                         patients: u8::try_from(patients).ok()?,
                         children,
-                    }
+                    };
+                    graph.treats.push(node);
+                    node
                 }
             };
             for &(_, edge) in same {
@@ -359,6 +382,7 @@ mod tests {
                             n: &n,
                             x: &x,
                             current: dose,
+                            last_toxic: design.toxic_cohort(patients, y),
                         });
                         stack.push((graph.child(children, y), n, x, dose, next));
                     }

@@ -10,12 +10,14 @@
 //! that knows the design families is [`AnyDesign`], which a spec builds.
 
 mod any;
+pub mod crm;
 pub mod graph;
 mod interval;
 pub(crate) mod state;
 mod three_plus_three;
 
 pub use any::{AnyDesign, DesignSpec, Rule, SpecError};
+pub use crm::{CrmDesign, CrmParams};
 pub use interval::{IntervalDesign, IntervalError, IntervalKind, IntervalParams};
 pub use three_plus_three::MAX_COHORT;
 pub use three_plus_three::{AbDesign, AbParams, DesignError, Preset};
@@ -118,8 +120,9 @@ pub enum Decision {
     },
 }
 
-/// Everything a trial has observed: patients and DLTs per dose, and the dose of
-/// the most recent cohort.
+/// Everything a trial has observed: patients and DLTs per dose, the dose of
+/// the most recent cohort, and whether that cohort was toxic by the design's
+/// own measure.
 #[derive(Debug, Clone, Copy)]
 pub struct Observed<'a> {
     /// Patients treated per dose.
@@ -128,6 +131,8 @@ pub struct Observed<'a> {
     pub x: &'a [u32],
     /// Dose (0-based) of the cohort just completed.
     pub current: usize,
+    /// [`Design::toxic_cohort`] of the cohort just completed.
+    pub last_toxic: bool,
 }
 
 /// A dose-escalation rule.
@@ -151,6 +156,16 @@ pub trait Design: Send + Sync {
 
     /// The next step after a cohort has been observed.
     fn decide(&self, seen: &Observed<'_>) -> Decision;
+
+    /// Whether a cohort of `patients` with `dlts` DLTs counts as toxic for
+    /// the decision that follows it: the one thing beyond the counts a
+    /// design may remember of its last cohort (the CRM's coherence rule: no
+    /// escalation right after a cohort whose DLT rate reached the target).
+    /// States that differ only here are distinct states, so a design that
+    /// decides from the counts alone keeps the default, `false`.
+    fn toxic_cohort(&self, _patients: u32, _dlts: u32) -> bool {
+        false
+    }
 
     /// The state graph the design keeps built (see [`graph::Compiled`]):
     /// `None` when it keeps none, so the engine builds one for the run;

@@ -1,5 +1,6 @@
 //! A trial state packed into a few words — everything [`Design::decide`]
-//! sees: patients and DLTs per dose and the dose of the last cohort. The
+//! sees: patients and DLTs per dose, the dose of the last cohort and whether
+//! it was toxic. The
 //! exact engine merges equal states by sorting packed keys; the state graph
 //! ([`super::graph`]) numbers them.
 //!
@@ -59,12 +60,15 @@ impl Layout {
 pub struct Key<const W: usize> {
     fields: [u64; W],
     pub current: u8,
+    /// [`Design::toxic_cohort`](super::Design::toxic_cohort) of the last cohort.
+    pub toxic: bool,
 }
 
 impl<const W: usize> Key<W> {
     pub const EMPTY: Self = Key {
         fields: [0; W],
         current: 0,
+        toxic: false,
     };
 
     /// Unpacks n and x of the first `layout.doses` doses.
@@ -79,16 +83,35 @@ impl<const W: usize> Key<W> {
         }
     }
 
-    /// This state after `patients` more with `dlts` DLTs at `dose`; the caller
-    /// has checked that the new n fits its field.
+    /// This state after `patients` more with `dlts` DLTs at `dose`, a cohort
+    /// `toxic` or not; the caller has checked that the new n fits its field.
     #[inline(always)]
-    pub fn treated(mut self, layout: &Layout, dose: usize, patients: u32, dlts: u32) -> Self {
+    pub fn treated(
+        mut self,
+        layout: &Layout,
+        dose: usize,
+        patients: u32,
+        dlts: u32,
+        toxic: bool,
+    ) -> Self {
         let (wn, sn) = layout.at(2 * dose);
         let (wx, sx) = layout.at(2 * dose + 1);
         self.fields[wn] += u64::from(patients) << sn;
         self.fields[wx] += u64::from(dlts) << sx;
         self.current = dose as u8;
+        self.toxic = toxic;
         self
+    }
+
+    /// What `decide` sees in this state, whose counts are `n` and `x`.
+    #[inline(always)]
+    pub fn observed<'a>(&self, n: &'a [u32], x: &'a [u32]) -> super::Observed<'a> {
+        super::Observed {
+            n,
+            x,
+            current: usize::from(self.current),
+            last_toxic: self.toxic,
+        }
     }
 }
 
@@ -111,11 +134,11 @@ mod tests {
     fn keys_round_trip() {
         let layout = Layout::new(3, 6).unwrap();
         let key = Key::<1>::EMPTY
-            .treated(&layout, 1, 3, 1)
-            .treated(&layout, 1, 3, 0)
-            .treated(&layout, 2, 3, 2);
+            .treated(&layout, 1, 3, 1, true)
+            .treated(&layout, 1, 3, 0, false)
+            .treated(&layout, 2, 3, 2, true);
         let (mut n, mut x) = ([0; 3], [0; 3]);
         key.unpack(&layout, &mut n, &mut x);
-        assert_eq!((n, x, key.current), ([0, 6, 3], [0, 1, 2], 2));
+        assert_eq!((n, x, key.current, key.toxic), ([0, 6, 3], [0, 1, 2], 2, true));
     }
 }

@@ -45,7 +45,8 @@ impl TrialState {
         }
     }
 
-    /// Treats `patients` at `dose`: the next patients of the trial, in order.
+    /// Treats `patients` at `dose`, the next patients of the trial in order,
+    /// and returns their DLTs.
     #[inline(always)]
     fn treat(
         &mut self,
@@ -54,10 +55,11 @@ impl TrialState {
         thresholds: &Thresholds,
         stream: &Stream,
         trial: u64,
-    ) {
+    ) -> u32 {
         let cohort = self.n_total..self.n_total + patients;
         let dlts = cohort_dlts(dose, cohort, thresholds, stream, trial);
         self.add(dose, patients, dlts);
+        dlts
     }
 
     /// Adds a cohort of `patients` with `dlts` DLTs at `dose`.
@@ -99,11 +101,12 @@ impl TrialState {
             check_decision(design, next, |d| self.n[d], self.n_total)?;
             match next {
                 Decision::Treat { dose, patients } => {
-                    self.treat(dose, patients, thresholds, stream, trial);
+                    let dlts = self.treat(dose, patients, thresholds, stream, trial);
                     next = design.decide(&Observed {
                         n: &self.n[..k],
                         x: &self.x[..k],
                         current: dose,
+                        last_toxic: design.toxic_cohort(patients, dlts),
                     });
                 }
                 Decision::Stop { mtd, reason } => {

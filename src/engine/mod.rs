@@ -22,8 +22,8 @@ pub use outcomes::{Thresholds, binomial_pmf};
 use crate::design::graph::StateGraph;
 use crate::design::{AnyDesign, Design, InvalidDecision};
 use crate::rng::Stream;
-use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd};
-use crate::truth::{MAX_DOSES, Truth};
+use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd, record_ends};
+use crate::truth::Truth;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -411,13 +411,7 @@ struct Piece {
 impl Piece {
     /// Records the trials counted in `ends` into the lone design's tally.
     fn record_ends(&mut self, graph: &StateGraph, overdose: u32) {
-        let (mut n, mut x) = ([0; MAX_DOSES], [0; MAX_DOSES]);
-        let k = self.joint.tallies[0].shape().num_doses;
-        for (end, &count) in (0u32..).zip(&self.ends).filter(|&(_, &c)| c > 0) {
-            let (mtd, reason) = graph.end(end, &mut n, &mut x);
-            let trial = TrialEnd::counted((&n, &x), k, overdose, mtd, reason);
-            self.joint.tallies[0].record(&trial, count);
-        }
+        record_ends(graph, &self.ends, overdose, &mut self.joint.tallies[0]);
         self.ends = Vec::new();
     }
 }

@@ -29,11 +29,13 @@
 //! order; no hash-map iteration order reaches a floating-point sum.
 
 mod ab;
+mod graph;
 
 pub use ab::exact_ab;
+pub use graph::exact_on_graph;
 
 use crate::design::state::{Key, Layout, MAX_WORDS};
-use crate::design::{Decision, Design, InvalidDecision, Observed, StopReason, check_decision};
+use crate::design::{Decision, Design, InvalidDecision, StopReason, check_decision};
 use crate::engine::{binomial_pmf, shape_of};
 use crate::tally::{Tally, TrialEnd};
 use crate::truth::{MAX_DOSES, Truth};
@@ -169,11 +171,7 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
             for (key, mass) in states {
                 key.unpack(&self.layout, &mut self.n, &mut self.x);
                 let k = self.layout.doses;
-                let decision = self.design.decide(&Observed {
-                    n: &self.n[..k],
-                    x: &self.x[..k],
-                    current: usize::from(key.current),
-                });
+                let decision = self.design.decide(&key.observed(&self.n[..k], &self.x[..k]));
                 self.follow(decision, key, level, mass)?;
             }
         }
@@ -203,7 +201,8 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
                     if self.generated > MAX_STATES {
                         return Err(ExactError::TooManyStates { limit: MAX_STATES });
                     }
-                    let child = key.treated(&self.layout, dose, patients, dlts);
+                    let toxic = self.design.toxic_cohort(patients, dlts);
+                    let child = key.treated(&self.layout, dose, patients, dlts, toxic);
                     self.levels[next].push((child, mass * p));
                 }
             }

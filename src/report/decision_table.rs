@@ -142,11 +142,13 @@ fn flag_error(e: IntervalError) -> TableFlagError {
 /// file's target (the interval designs up to their own max_n); `None` for a design no
 /// table describes, or one that does not build (the scenario checks that).
 pub fn of_design(scenario: &str, spec: &DesignSpec, num_doses: usize) -> Option<DecisionTable> {
-    let design = spec.build(num_doses).ok()?;
     let (target, cohort_size) = match &spec.rule {
         Rule::Interval(p) => (Some(p.target), p.cohort_size),
         Rule::AB(p) => (None, p.a),
+        // Its decisions read every dose's data: no table holds them.
+        Rule::Crm(_) => return None,
     };
+    let design = spec.build(num_doses).ok()?;
     Some(DecisionTable {
         scenario: scenario.to_string(),
         design: spec.name.clone(),
