@@ -5,7 +5,10 @@
 //! * `mc_k5/paired/3-presets/threads=T`: storer, korn and strict on the same
 //!   patients with their paired sums (`simulate_designs`), as a scenario with
 //!   three designs runs; one element is one trial of one design;
-//! * `mc_k5/<kind>_n36/threads=1`: the interval designs, max_n = 36.
+//! * `mc_k5/<kind>_n36/threads=1`: the interval designs, max_n = 36;
+//! * `mc_k5/crm_n24/threads=1`: the CRM with dfcrm's defaults (cohorts of 3,
+//!   24 patients, skeleton 0.05, 0.12, 0.25, 0.40, 0.55), along the state
+//!   graph it keeps, built once before the timing as for a run's truths.
 //!
 //! `cargo bench --bench engine`; criterion reports throughput in elements/s,
 //! one element being one simulated trial.
@@ -49,6 +52,12 @@ fn engine(c: &mut Criterion) {
             .into_iter()
             .map(|spec| (format!("{}_n36", spec.kind()), spec, 1)),
     );
+    let skeleton = [0.05, 0.12, 0.25, 0.40, 0.55];
+    cases.push((
+        "crm_n24".into(),
+        DesignSpec::crm_example(0.3, &skeleton, 24),
+        1,
+    ));
     for (name, spec, threads) in cases {
         let design = build(&spec);
         let pool = pool(threads);

@@ -6,9 +6,15 @@
 //! state, and for the 3+3 korn their number grows about 2.2-fold per dose
 //! (see `dosesim::exact`): K = 20 is past `MAX_STATES` and returns an error.
 //! `exact_ab` is polynomial in K (see `dosesim::exact::exact_ab`).
+//!
+//! `exact_crm/<model>_c<cohort>_n24`: the CRM (dfcrm's defaults, skeleton
+//! 0.05, 0.12, 0.25, 0.40, 0.55, K = 5) from nothing: its state graph built,
+//! one posterior quadrature per state, and one truth swept through it and
+//! summarised. A further truth costs only the sweep (`exact_crm/sweep_c3_n24`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dosesim::design::{AbDesign, AbParams, Preset};
+use dosesim::design::crm::Model;
+use dosesim::design::{AbDesign, AbParams, AnyDesign, Design, DesignSpec, Preset, Rule};
 use dosesim::exact::{exact, exact_ab};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::tally::Tally;
@@ -76,5 +82,46 @@ fn exact_ab_korn_engine(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, exact_korn, exact_ab_korn, exact_ab_korn_engine);
+/// The CRM of the module's documentation, with this model and cohort size.
+fn crm(model: Model, cohort: u32) -> AnyDesign {
+    let mut spec = DesignSpec::crm_example(0.3, &[0.05, 0.12, 0.25, 0.40, 0.55], 24);
+    if let Rule::Crm(p) = &mut spec.rule {
+        (p.model, p.cohort_size) = (model, cohort);
+    }
+    spec.build(5).unwrap()
+}
+
+fn exact_crm(c: &mut Criterion) {
+    let truth = Truth::new("smooth", smooth_curve(5)).unwrap();
+    let mut group = c.benchmark_group("exact_crm");
+    group.sample_size(10);
+    for (model, cohort) in [
+        (Model::Empiric, 3),
+        (Model::Logistic, 3),
+        (Model::Empiric, 1),
+    ] {
+        let name = format!("{}_c{cohort}_n24", model.name());
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let design = crm(model, cohort);
+                summarise(&design.exact(&truth, 0.3).unwrap(), &truth)
+            })
+        });
+    }
+    let design = crm(Model::Empiric, 3);
+    let states = design.state_graph().flatten().map_or(0, |g| g.len());
+    println!("exact_crm: empiric cohort 3, n 24: {states} states");
+    group.bench_function("sweep_c3_n24", |b| {
+        b.iter(|| summarise(&design.exact(&truth, 0.3).unwrap(), &truth))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    exact_korn,
+    exact_ab_korn,
+    exact_ab_korn_engine,
+    exact_crm
+);
 criterion_main!(benches);

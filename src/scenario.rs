@@ -10,7 +10,8 @@
 //! `[[truth]]` curves in file order, then each grid's curves in grid order.
 //! The format is documented in README.md, and for grids in docs/grids.md.
 
-use crate::design::{AbParams, DesignSpec, IntervalKind, IntervalParams, Preset, Rule};
+use crate::design::crm::{Model, Skeleton};
+use crate::design::{AbParams, CrmParams, DesignSpec, IntervalKind, IntervalParams, Preset, Rule};
 use crate::engine::MAX_TRIALS;
 use crate::grid::{Grid, RawGrid, TruthOrigin};
 use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
@@ -138,6 +139,99 @@ struct RawDesign {
     phi2: Option<f64>,
     epsilon1: Option<f64>,
     epsilon2: Option<f64>,
+    /// Prior guesses per dose, or `{ halfwidth, nu }` for getprior.
+    skeleton: Option<toml::Value>,
+    model: Option<String>,
+    prior_sd: Option<f64>,
+    restrict: Option<bool>,
+    /// `{ cutoff = 0.9 }`, or `false`.
+    stop_if_p1_above: Option<toml::Value>,
+}
+
+/// The design families, by the keys they take (besides `name` and `kind`),
+/// each with the words that name it in messages.
+const FAMILY_KEYS: [(&str, &[&str]); 3] = [
+    (
+        "the 3+3 and A+B designs",
+        &[
+            "preset",
+            "deescalation",
+            "top_dose_needs_six",
+            "start_dose",
+            "a",
+            "b",
+            "c",
+            "d",
+            "e",
+        ],
+    ),
+    (
+        "the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\")",
+        &[
+            "cohort_size",
+            "max_n",
+            "start_dose",
+            "stop_n_at_dose",
+            "elimination",
+            "phi1",
+            "phi2",
+            "epsilon1",
+            "epsilon2",
+        ],
+    ),
+    (
+        "the CRM (kind = \"crm\")",
+        &[
+            "skeleton",
+            "model",
+            "prior_sd",
+            "cohort_size",
+            "max_n",
+            "start_dose",
+            "restrict",
+            "stop_if_p1_above",
+        ],
+    ),
+];
+
+/// Index into [`FAMILY_KEYS`] of each family.
+const AB_FAMILY: usize = 0;
+const INTERVAL_FAMILY: usize = 1;
+const CRM_FAMILY: usize = 2;
+
+impl RawDesign {
+    /// The parameter keys the file gives, in the order of the struct.
+    fn given(&self) -> Vec<&'static str> {
+        let present = [
+            ("preset", self.preset.is_some()),
+            ("deescalation", self.deescalation.is_some()),
+            ("top_dose_needs_six", self.top_dose_needs_six.is_some()),
+            ("start_dose", self.start_dose.is_some()),
+            ("a", self.a.is_some()),
+            ("b", self.b.is_some()),
+            ("c", self.c.is_some()),
+            ("d", self.d.is_some()),
+            ("e", self.e.is_some()),
+            ("cohort_size", self.cohort_size.is_some()),
+            ("max_n", self.max_n.is_some()),
+            ("stop_n_at_dose", self.stop_n_at_dose.is_some()),
+            ("elimination", self.elimination.is_some()),
+            ("phi1", self.phi1.is_some()),
+            ("phi2", self.phi2.is_some()),
+            ("epsilon1", self.epsilon1.is_some()),
+            ("epsilon2", self.epsilon2.is_some()),
+            ("skeleton", self.skeleton.is_some()),
+            ("model", self.model.is_some()),
+            ("prior_sd", self.prior_sd.is_some()),
+            ("restrict", self.restrict.is_some()),
+            ("stop_if_p1_above", self.stop_if_p1_above.is_some()),
+        ];
+        present
+            .into_iter()
+            .filter(|&(_, given)| given)
+            .map(|(key, _)| key)
+            .collect()
+    }
 }
 
 #[derive(Deserialize)]
@@ -587,34 +681,26 @@ impl Validator<'_> {
         target: f64,
     ) -> Result<DesignSpec, ScenarioError> {
         let field = |f: &str| format!("design[{i}].{f}");
-        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\" or \"i3+3\"";
+        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\" or \"crm\"";
         let kind = match raw.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("3+3") => "3+3",
             Some("a+b") => "A+B",
+            Some("crm") => {
+                self.family_keys(&raw, i, "crm", CRM_FAMILY)?;
+                return self.crm_design(raw, i, k, target);
+            }
             Some(other) => match IntervalKind::ALL.into_iter().find(|k| k.name() == other) {
-                Some(interval) => return self.interval_design(raw, interval, i, k, target),
+                Some(interval) => {
+                    self.family_keys(&raw, i, interval.name(), INTERVAL_FAMILY)?;
+                    return self.interval_design(raw, interval, i, k, target);
+                }
                 None => {
                     let got = raw.kind.unwrap_or_default();
                     return Err(self.invalid(field("kind"), format!("= {got:?}: expected {kinds}")));
                 }
             },
         };
-        let interval_keys = [
-            ("cohort_size", raw.cohort_size.is_some()),
-            ("max_n", raw.max_n.is_some()),
-            ("stop_n_at_dose", raw.stop_n_at_dose.is_some()),
-            ("elimination", raw.elimination.is_some()),
-            ("phi1", raw.phi1.is_some()),
-            ("phi2", raw.phi2.is_some()),
-            ("epsilon1", raw.epsilon1.is_some()),
-            ("epsilon2", raw.epsilon2.is_some()),
-        ];
-        self.foreign_keys(
-            &interval_keys,
-            i,
-            kind,
-            "the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\")",
-        )?;
+        self.family_keys(&raw, i, kind, AB_FAMILY)?;
         let preset = match raw.preset.as_deref() {
             None => None,
             Some(p) => Some(
@@ -639,14 +725,7 @@ impl Validator<'_> {
         let mut params = AbParams::three_plus_three(preset.unwrap_or(Preset::Strict));
         params.deescalation = raw.deescalation.unwrap_or(deesc_default);
         params.top_dose_needs_six = raw.top_dose_needs_six.unwrap_or(top_default);
-        let small = |key: &str, v: i64| {
-            u32::try_from(v).map_err(|_| {
-                self.invalid(
-                    field(key),
-                    format!("= {v}: expected a non-negative integer"),
-                )
-            })
-        };
+        let small = |key: &str, v: i64| self.count(i, key, v);
         if let Some(s) = raw.start_dose {
             params.start_dose = small("start_dose", s)?;
         }
@@ -692,21 +771,57 @@ impl Validator<'_> {
         Ok(spec)
     }
 
-    /// An error naming the first of `keys` given (`true`) in design `i`, a
-    /// design of `kind`, whose keys belong to `family`.
-    fn foreign_keys(
+    /// An error naming the first key design `i`, of `kind`, gives that its
+    /// family (an index into [`FAMILY_KEYS`]) does not take.
+    fn family_keys(
         &self,
-        keys: &[(&str, bool)],
+        raw: &RawDesign,
         i: usize,
         kind: &str,
-        family: &str,
+        family: usize,
     ) -> Result<(), ScenarioError> {
-        match keys.iter().find(|(_, given)| *given) {
-            Some((key, _)) => Err(self.invalid(
+        let takes = FAMILY_KEYS[family].1;
+        let Some(key) = raw.given().into_iter().find(|key| !takes.contains(key)) else {
+            return Ok(());
+        };
+        let owners: Vec<&str> = FAMILY_KEYS
+            .iter()
+            .filter(|(_, keys)| keys.contains(&key))
+            .map(|&(owner, _)| owner)
+            .collect();
+        Err(self.invalid(
+            format!("design[{i}].{key}"),
+            format!(
+                "is not a parameter of kind = \"{kind}\": it belongs to {}",
+                owners.join(" and ")
+            ),
+        ))
+    }
+
+    /// `design[i].key = v`, a count.
+    fn count(&self, i: usize, key: &str, v: i64) -> Result<u32, ScenarioError> {
+        u32::try_from(v).map_err(|_| {
+            self.invalid(
                 format!("design[{i}].{key}"),
-                format!("is not a parameter of kind = \"{kind}\": it belongs to {family}"),
+                format!("= {v}: expected a non-negative integer"),
+            )
+        })
+    }
+
+    /// `design[i].max_n`, which a design of `kind` requires: it is `meaning`.
+    fn max_n(
+        &self,
+        raw: Option<i64>,
+        i: usize,
+        kind: &str,
+        meaning: &str,
+    ) -> Result<u32, ScenarioError> {
+        match raw {
+            Some(v) => self.count(i, "max_n", v),
+            None => Err(self.invalid(
+                format!("design[{i}].max_n"),
+                format!("missing: kind = \"{kind}\" needs {meaning}"),
             )),
-            None => Ok(()),
         }
     }
 
@@ -720,37 +835,13 @@ impl Validator<'_> {
         target: f64,
     ) -> Result<DesignSpec, ScenarioError> {
         let field = |f: &str| format!("design[{i}].{f}");
-        let other_family = [
-            ("preset", raw.preset.is_some()),
-            ("deescalation", raw.deescalation.is_some()),
-            ("top_dose_needs_six", raw.top_dose_needs_six.is_some()),
-            ("a", raw.a.is_some()),
-            ("b", raw.b.is_some()),
-            ("c", raw.c.is_some()),
-            ("d", raw.d.is_some()),
-            ("e", raw.e.is_some()),
-        ];
-        self.foreign_keys(&other_family, i, kind.name(), "the 3+3 and A+B designs")?;
-        let count = |key: &str, v: i64| {
-            u32::try_from(v).map_err(|_| {
-                self.invalid(
-                    field(key),
-                    format!("= {v}: expected a non-negative integer"),
-                )
-            })
-        };
-        let max_n = match raw.max_n {
-            Some(v) => count("max_n", v)?,
-            None => {
-                return Err(self.invalid(
-                    field("max_n"),
-                    format!(
-                        "missing: kind = \"{}\" needs the maximum sample size (e.g. max_n = 30)",
-                        kind.name()
-                    ),
-                ));
-            }
-        };
+        let count = |key: &str, v: i64| self.count(i, key, v);
+        let max_n = self.max_n(
+            raw.max_n,
+            i,
+            kind.name(),
+            "the maximum sample size (e.g. max_n = 30)",
+        )?;
         let mut p = IntervalParams::new(kind, target, max_n);
         if let Some(v) = raw.cohort_size {
             p.cohort_size = count("cohort_size", v)?;
@@ -782,6 +873,117 @@ impl Validator<'_> {
         spec.build(k)
             .map_err(|e| self.invalid(field(e.field), e.problem))?;
         Ok(spec)
+    }
+
+    /// A CRM: the file's target, `max_n` and `skeleton` required.
+    fn crm_design(
+        &self,
+        raw: RawDesign,
+        i: usize,
+        k: usize,
+        target: f64,
+    ) -> Result<DesignSpec, ScenarioError> {
+        let field = |f: &str| format!("design[{i}].{f}");
+        let count = |key: &str, v: i64| self.count(i, key, v);
+        let meaning = "the sample size every trial treats (e.g. max_n = 24)";
+        let max_n = self.max_n(raw.max_n, i, "crm", meaning)?;
+        let skeleton = self.skeleton(raw.skeleton, i, k)?;
+        let mut p = CrmParams::new(target, skeleton, max_n);
+        if let Some(model) = raw.model {
+            p.model = Model::ALL
+                .into_iter()
+                .find(|m| m.name() == model.to_ascii_lowercase())
+                .ok_or_else(|| {
+                    self.invalid(
+                        field("model"),
+                        format!("= {model:?}: expected \"empiric\" or \"logistic\""),
+                    )
+                })?;
+        }
+        if let Some(sd) = raw.prior_sd {
+            p.prior_sd = sd;
+        }
+        if let Some(v) = raw.cohort_size {
+            p.cohort_size = count("cohort_size", v)?;
+        }
+        if let Some(v) = raw.start_dose {
+            p.start_dose = count("start_dose", v)? as usize;
+        }
+        if let Some(r) = raw.restrict {
+            p.restrict = r;
+        }
+        let expected = "expected { cutoff = 0.9 } (a posterior probability in (0, 1)), or false";
+        p.stop_if_p1_above = match raw.stop_if_p1_above {
+            None | Some(toml::Value::Boolean(false)) => None,
+            Some(toml::Value::Table(t)) => match (t.get("cutoff"), t.len()) {
+                (Some(toml::Value::Float(c)), 1) => Some(*c),
+                _ => {
+                    let problem = format!("= {t}: {expected}");
+                    return Err(self.invalid(field("stop_if_p1_above"), problem));
+                }
+            },
+            Some(other) => {
+                return Err(
+                    self.invalid(field("stop_if_p1_above"), format!("= {other}: {expected}"))
+                );
+            }
+        };
+        let spec = DesignSpec {
+            name: raw.name.unwrap_or_else(|| "CRM".to_string()),
+            rule: Rule::Crm(p),
+        };
+        spec.build(k)
+            .map_err(|e| self.invalid(field(e.field), e.problem))?;
+        Ok(spec)
+    }
+
+    /// A CRM's skeleton: prior guesses per dose, or `{ halfwidth, nu }` for
+    /// dfcrm's getprior over the file's `k` doses.
+    fn skeleton(
+        &self,
+        raw: Option<toml::Value>,
+        i: usize,
+        k: usize,
+    ) -> Result<Skeleton, ScenarioError> {
+        let field = format!("design[{i}].skeleton");
+        let expected = "expected prior guesses of P(DLT) per dose, such as \
+                        [0.05, 0.12, 0.25, 0.40, 0.55], or { halfwidth = 0.05, nu = 3 } \
+                        to calibrate them (dfcrm's getprior)";
+        let number = |v: &toml::Value| match v {
+            toml::Value::Float(f) => Some(*f),
+            toml::Value::Integer(n) => Some(*n as f64),
+            _ => None,
+        };
+        match raw {
+            None => Err(self.invalid(
+                field,
+                format!("missing: kind = \"crm\" needs one: {expected}"),
+            )),
+            Some(toml::Value::Array(values)) => values
+                .iter()
+                .map(number)
+                .collect::<Option<Vec<f64>>>()
+                .map(Skeleton::Given)
+                .ok_or_else(|| {
+                    self.invalid(
+                        &field,
+                        format!("has a value that is not a number: {expected}"),
+                    )
+                }),
+            Some(toml::Value::Table(t)) => {
+                let halfwidth = t.get("halfwidth").and_then(number);
+                let nu = t.get("nu").and_then(toml::Value::as_integer);
+                match (halfwidth, nu, t.len()) {
+                    (Some(halfwidth), Some(nu), 2) => Ok(Skeleton::Calibrated {
+                        halfwidth,
+                        nu: usize::try_from(nu).unwrap_or(0),
+                        doses: k,
+                    }),
+                    _ => Err(self.invalid(field, format!("= {t}: {expected}"))),
+                }
+            }
+            Some(other) => Err(self.invalid(field, format!("= {other}: {expected}"))),
+        }
     }
 
     fn simulation(&self, raw: Option<RawSimulation>) -> Result<Simulation, ScenarioError> {
@@ -1036,8 +1238,112 @@ seed = 2026
                 "design[0].b: = 4: expected a + b ≤ 6, so that a trial of 32 doses treats at most 200 patients",
             ),
             (
-                &format!("{base}kind = \"crm\"\n"),
-                "design[0].kind: = \"crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\" or \"i3+3\"",
+                &format!("{base}kind = \"tite-crm\"\n"),
+                "design[0].kind: = \"tite-crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\" or \"crm\"",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn crm_designs_parse_with_dfcrm_defaults() {
+        let s = parse(
+            "target = 0.25\n[[truth]]\np_dlt = [0.05, 0.1, 0.2, 0.3, 0.45]\n\
+             [[design]]\nkind = \"crm\"\nmax_n = 24\nskeleton = [0.05, 0.12, 0.25, 0.40, 0.55]\n\
+             [[design]]\nname = \"CRM logistic\"\nkind = \"CRM\"\nmax_n = 20\ncohort_size = 2\n\
+             skeleton = { halfwidth = 0.05, nu = 3 }\nmodel = \"logistic\"\nrestrict = false\n\
+             prior_sd = 1.0\nstart_dose = 2\nstop_if_p1_above = { cutoff = 0.9 }\n",
+        )
+        .unwrap();
+        let Rule::Crm(p) = &s.designs[0].rule else {
+            panic!("not a CRM: {:?}", s.designs[0]);
+        };
+        assert_eq!(s.designs[0].name, "CRM");
+        let mut want = CrmParams::new(
+            0.25,
+            Skeleton::Given(vec![0.05, 0.12, 0.25, 0.40, 0.55]),
+            24,
+        );
+        assert_eq!(*p, want);
+        let Rule::Crm(p) = &s.designs[1].rule else {
+            panic!("not a CRM: {:?}", s.designs[1]);
+        };
+        want.skeleton = Skeleton::Calibrated {
+            halfwidth: 0.05,
+            nu: 3,
+            doses: 5,
+        };
+        (want.max_n, want.cohort_size, want.model, want.restrict) = (20, 2, Model::Logistic, false);
+        (want.prior_sd, want.start_dose, want.stop_if_p1_above) = (1.0, 2, Some(0.9));
+        assert_eq!(*p, want);
+        // The calibrated skeleton is getprior's, over the file's doses and target.
+        let values = p.skeleton_values().unwrap();
+        assert_eq!(
+            values,
+            crate::design::crm::getprior(0.05, 0.25, 3, 5, Model::Logistic)
+        );
+        assert_eq!(s.designs[1].kind(), "crm");
+    }
+
+    #[test]
+    fn crm_errors_name_design_and_field() {
+        let base = "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nkind = \"crm\"\n";
+        let skeleton = "skeleton = [0.1, 0.2, 0.3]\n";
+        assert_problems(&[
+            (
+                &format!("{base}{skeleton}"),
+                "design[0].max_n: missing: kind = \"crm\" needs the sample size every trial treats",
+            ),
+            (
+                &format!("{base}max_n = 12\n"),
+                "design[0].skeleton: missing: kind = \"crm\" needs one: expected prior guesses",
+            ),
+            (
+                &format!("{base}max_n = 12\nskeleton = [0.1, 0.2]\n"),
+                "design[0].skeleton: has 2 prior guesses but the scenario has 3 doses",
+            ),
+            (
+                &format!("{base}max_n = 12\nskeleton = [0.1, \"x\", 0.3]\n"),
+                "design[0].skeleton: has a value that is not a number",
+            ),
+            (
+                &format!("{base}max_n = 12\nskeleton = [0.3, 0.2, 0.1]\n"),
+                "design[0].skeleton: = [0.3, 0.2, 0.1]: expected prior guesses of P(DLT), strictly increasing",
+            ),
+            (
+                &format!("{base}max_n = 12\nskeleton = {{ halfwidth = 0.05 }}\n"),
+                "design[0].skeleton:",
+            ),
+            (
+                &format!("{base}max_n = 12\nskeleton = {{ halfwidth = 0.05, nu = 5 }}\n"),
+                "design[0].skeleton: nu = 5: expected the dose (1 to 3)",
+            ),
+            (
+                &format!("{base}{skeleton}max_n = 13\n"),
+                "design[0].max_n: = 13: expected a multiple of cohort_size = 3",
+            ),
+            (
+                &format!("{base}{skeleton}max_n = 12\nmodel = \"probit\"\n"),
+                "design[0].model: = \"probit\": expected \"empiric\" or \"logistic\"",
+            ),
+            (
+                &format!("{base}{skeleton}max_n = 12\nstop_if_p1_above = 0.9\n"),
+                "design[0].stop_if_p1_above: = 0.9: expected { cutoff = 0.9 }",
+            ),
+            (
+                &format!("{base}{skeleton}max_n = 12\nstop_if_p1_above = {{ cutoff = 1.5 }}\n"),
+                "design[0].stop_if_p1_above: cutoff = 1.5",
+            ),
+            (
+                &format!("{base}{skeleton}max_n = 12\nphi1 = 0.2\n"),
+                "design[0].phi1: is not a parameter of kind = \"crm\": it belongs to the interval designs",
+            ),
+            (
+                "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nkind = \"boin\"\nmax_n = 12\nrestrict = true\n",
+                "design[0].restrict: is not a parameter of kind = \"boin\": it belongs to the CRM",
+            ),
+            (
+                "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nmax_n = 12\n",
+                "design[0].max_n: is not a parameter of kind = \"3+3\": it belongs to the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\") and the CRM",
             ),
         ]);
     }

@@ -82,9 +82,17 @@ fn getprior_matches_dfcrm_to_1e_12() {
             .find(|m| case["model"] == m.name())
             .unwrap();
         let (halfwidth, target) = (num(&case["halfwidth"]), num(&case["target"]));
-        let (nu, doses) = (case["nu"].as_u64().unwrap(), case["nlevel"].as_u64().unwrap());
+        let (nu, doses) = (
+            case["nu"].as_u64().unwrap(),
+            case["nlevel"].as_u64().unwrap(),
+        );
         let ours = getprior(halfwidth, target, nu as usize, doses as usize, model);
-        let want: Vec<f64> = case["skeleton"].as_array().unwrap().iter().map(num).collect();
+        let want: Vec<f64> = case["skeleton"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(num)
+            .collect();
         assert_eq!(ours.len(), want.len());
         for (d, (&got, &want)) in ours.iter().zip(&want).enumerate() {
             let what = format!("getprior({halfwidth}, {target}, {nu}, {doses}, {model:?})[{d}]");
@@ -125,7 +133,11 @@ fn the_reference_skeletons_are_getprior_calibrations() {
             model,
         );
         for (got, want) in ours.iter().zip(case.design.skeleton()) {
-            assert!((got - want).abs() <= 1e-12 * want, "{}: {got} vs {want}", case.id);
+            assert!(
+                (got - want).abs() <= 1e-12 * want,
+                "{}: {got} vs {want}",
+                case.id
+            );
         }
         assert_eq!(ours.len(), case.design.num_doses());
         checked += 1;

@@ -39,7 +39,8 @@ fn play(design: &AbDesign, history: &str) -> Next {
             n: &n,
             x: &x,
             current: dose - 1,
-            last_toxic: design.toxic_cohort(outcomes.len() as u32, outcomes.matches('T').count() as u32),
+            last_toxic: design
+                .toxic_cohort(outcomes.len() as u32, outcomes.matches('T').count() as u32),
         });
     }
     match next {

@@ -13,9 +13,11 @@
 mod common;
 
 use common::{Checker, summarise};
+use dosesim::design::crm::{Model, Skeleton};
+use dosesim::design::graph::StateGraph;
 use dosesim::design::{
-    AbDesign, AbParams, Decision, Design, IntervalDesign, IntervalKind, IntervalParams, Observed,
-    Preset, StopReason,
+    AbDesign, AbParams, AnyDesign, CrmDesign, CrmParams, Decision, Design, IntervalDesign,
+    IntervalKind, IntervalParams, Observed, Preset, StopReason,
 };
 use dosesim::engine::{McSettings, binomial_pmf, shape_of, simulate};
 use dosesim::exact::{exact, exact_ab};
@@ -116,6 +118,70 @@ fn interval_scenario() -> impl Strategy<Value = (Truth, IntervalDesign, f64)> {
                 (Truth::new("prop", p).unwrap(), design, target)
             },
         )
+}
+
+/// A CRM of 1 to 4 doses small enough to list every path: any skeleton
+/// and model, cohorts of 1 to 3, at most 4 cohorts, any start dose, with or
+/// without the restriction and the safety stop; and a truth for it.
+fn crm_scenario() -> impl Strategy<Value = (Truth, CrmDesign, f64)> {
+    (1..=4usize)
+        .prop_flat_map(|k| {
+            (
+                prop::collection::vec(probability(), k),
+                prop::collection::btree_set(2..90u32, k),
+                (0.15..0.45f64, 1..=3u32, 1..=4u32, 1..=k),
+                (any::<bool>(), any::<bool>(), prop::option::of(0.5..0.99f64)),
+            )
+        })
+        .prop_map(
+            |(p, guesses, (target, cohort, cohorts, start), (logistic, restrict, stop))| {
+                let k = p.len();
+                let skeleton = guesses.iter().map(|&g| f64::from(g) / 100.0).collect();
+                let mut params =
+                    CrmParams::new(target, Skeleton::Given(skeleton), cohort * cohorts);
+                params.cohort_size = cohort;
+                params.start_dose = start;
+                params.restrict = restrict;
+                params.stop_if_p1_above = stop;
+                params.model = if logistic {
+                    Model::Logistic
+                } else {
+                    Model::Empiric
+                };
+                let design = CrmDesign::new(params, k).unwrap();
+                (Truth::new("prop", p).unwrap(), design, target)
+            },
+        )
+}
+
+/// A design run without a state graph: every decision asked of `decide`.
+struct NoGraph<'a, D>(&'a D);
+
+impl<D: Design> Design for NoGraph<'_, D> {
+    fn num_doses(&self) -> usize {
+        self.0.num_doses()
+    }
+    fn max_cohort(&self) -> u32 {
+        self.0.max_cohort()
+    }
+    fn max_patients_per_dose(&self) -> u32 {
+        self.0.max_patients_per_dose()
+    }
+    fn max_sample_size(&self) -> u32 {
+        self.0.max_sample_size()
+    }
+    fn start(&self) -> Decision {
+        self.0.start()
+    }
+    fn decide(&self, seen: &Observed<'_>) -> Decision {
+        self.0.decide(seen)
+    }
+    fn toxic_cohort(&self, patients: u32, dlts: u32) -> bool {
+        self.0.toxic_cohort(patients, dlts)
+    }
+    fn state_graph(&self) -> Option<Option<&StateGraph>> {
+        Some(None)
+    }
 }
 
 /// The reference the sweep must reproduce: every trial path, one at a time,
@@ -299,6 +365,34 @@ proptest! {
         c.close("mean_n", mc.mean_n.value, oc.mean_n.value, tol(oc.sd_n));
         c.close("mean_dlt", mc.mean_dlt.value, oc.mean_dlt.value, tol(oc.sd_dlt));
         prop_assert!(c.misses.is_empty(), "{:?} on {:?}: {:?}", design.params(), truth.p_dlt, c.misses);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn crm_exact_is_the_path_by_path_tally((truth, design, target) in crm_scenario()) {
+        let listed = path_by_path(&design, &truth, target);
+        // Through the design's state graph, as runs compute it, and by the
+        // level sweep asking `decide` in every state.
+        let graph = AnyDesign::Crm(design.clone()).exact(&truth, target).unwrap();
+        let swept = exact(&design, &truth, target).unwrap();
+        for (how, tally) in [("graph", graph), ("sweep", swept)] {
+            let same = same_cells(&tally, &listed, 1e-12);
+            prop_assert!(same.is_ok(), "{}: {:?} on {:?}: {:?}", how, design.params(), truth.p_dlt, same);
+        }
+    }
+
+    #[test]
+    fn crm_monte_carlo_along_the_graph_is_the_trial_by_trial_run(
+        (truth, design, target) in crm_scenario(),
+        seed in any::<u64>(),
+    ) {
+        let settings = McSettings { trials: 3000, seed };
+        let walked = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
+        let decided = simulate(&NoGraph(&design), &truth, target, settings, &|_| {}).unwrap();
+        prop_assert_eq!(walked, decided);
     }
 }
 

@@ -250,7 +250,11 @@ impl AnyDesign {
         let mut specs = Preset::ALL.map(DesignSpec::preset).to_vec();
         specs.extend(DesignSpec::interval_examples(0.3, 30));
         let skeleton = [0.05, 0.12, 0.25, 0.40, 0.55, 0.7, 0.8, 0.9];
-        specs.push(DesignSpec::crm_example(0.3, &skeleton[..num_doses.min(8)], 12));
+        specs.push(DesignSpec::crm_example(
+            0.3,
+            &skeleton[..num_doses.min(8)],
+            12,
+        ));
         specs
             .iter()
             .filter_map(|spec| spec.build(num_doses).ok())

@@ -139,6 +139,9 @@ mod tests {
             .treated(&layout, 2, 3, 2, true);
         let (mut n, mut x) = ([0; 3], [0; 3]);
         key.unpack(&layout, &mut n, &mut x);
-        assert_eq!((n, x, key.current, key.toxic), ([0, 6, 3], [0, 1, 2], 2, true));
+        assert_eq!(
+            (n, x, key.current, key.toxic),
+            ([0, 6, 3], [0, 1, 2], 2, true)
+        );
     }
 }

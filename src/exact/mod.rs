@@ -171,7 +171,9 @@ impl<'a, D: Design, const W: usize> Sweep<'a, D, W> {
             for (key, mass) in states {
                 key.unpack(&self.layout, &mut self.n, &mut self.x);
                 let k = self.layout.doses;
-                let decision = self.design.decide(&key.observed(&self.n[..k], &self.x[..k]));
+                let decision = self
+                    .design
+                    .decide(&key.observed(&self.n[..k], &self.x[..k]));
                 self.follow(decision, key, level, mass)?;
             }
         }

@@ -156,7 +156,12 @@ pub fn cases() -> Vec<Case> {
 
 /// The CRM a reference file's `design.params` describe.
 pub fn crm_from(params: &Value, num_doses: usize) -> CrmDesign {
-    let skeleton: Vec<f64> = params["skeleton"].as_array().unwrap().iter().map(num).collect();
+    let skeleton: Vec<f64> = params["skeleton"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(num)
+        .collect();
     let model = Model::ALL
         .into_iter()
         .find(|m| params["model"] == m.name())
@@ -197,8 +202,9 @@ impl Misses {
         self.checked += 1;
         #[allow(clippy::neg_cmp_op_on_partial_ord)]
         if !((got - want).abs() <= tol) {
-            self.missed
-                .push(format!("{what}: got {got}, want {want} (tolerance {tol:.2e})"));
+            self.missed.push(format!(
+                "{what}: got {got}, want {want} (tolerance {tol:.2e})"
+            ));
         }
     }
 
@@ -287,7 +293,12 @@ pub fn check_mc<D>(case: &Case<D>, oc: &OperatingCharacteristics, trials: u64, m
         m.close(format!("{id} p_select[{}]", d + 1), got, want, tol_p(want));
     }
     let p_none = case.scalar("p_none");
-    m.close(format!("{id} p_none"), oc.p_none.value, p_none, tol_p(p_none));
+    m.close(
+        format!("{id} p_none"),
+        oc.p_none.value,
+        p_none,
+        tol_p(p_none),
+    );
     let risk = case.scalar("overdose_selection_risk");
     let what = format!("{id} overdose_selection_risk");
     m.close(what, oc.p_select_overdose.value, risk, tol_p(risk));

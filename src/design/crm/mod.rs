@@ -32,6 +32,8 @@ pub use skeleton::getprior;
 use super::graph::StateGraph;
 use super::{Decision, Design, MAX_COHORT, MAX_SAMPLE_SIZE, Observed, SpecError, StopReason};
 use crate::truth::MAX_DOSES;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// The logistic model's fixed intercept (dfcrm's `intcpt`).
@@ -196,7 +198,8 @@ impl CrmParams {
                 "= {values:?}: expected prior guesses of P(DLT), strictly increasing, in (0, 1)"
             )));
         }
-        if self.model == Model::Logistic && values.iter().any(|&s| Model::Logistic.scaled(s) >= 0.0) {
+        if self.model == Model::Logistic && values.iter().any(|&s| Model::Logistic.scaled(s) >= 0.0)
+        {
             return Err(invalid(format!(
                 "= {values:?}: the logistic model (intercept 3) needs every guess below 1/(1 + e^-3) = 0.9526"
             )));
@@ -245,9 +248,24 @@ impl CrmParams {
     }
 }
 
+/// Counts of up to [`MAX_DOSES`] doses, n then x, as the key of a fit.
+type Counts = [u8; 2 * MAX_DOSES];
+
+thread_local! {
+    /// The last posterior fitted on this thread, by design and counts: the
+    /// state graph and the exact sweep meet the states of one data set
+    /// (differing in the last dose or cohort only) one after another, so this
+    /// saves a quadrature for each but the first.
+    static LAST_FIT: Cell<Option<(u64, Counts, Fit)>> = const { Cell::new(None) };
+}
+
+/// Numbers designs for [`LAST_FIT`]; clones share a number, and a posterior.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 /// A CRM ready to run.
 #[derive(Debug, Clone)]
 pub struct CrmDesign {
+    id: u64,
     params: CrmParams,
     skeleton: Vec<f64>,
     /// The skeleton as the model uses it (see [`Model::scaled`]).
@@ -263,7 +281,10 @@ impl CrmDesign {
         let invalid = |field, problem: String| SpecError { field, problem };
         let p = &params;
         if !(p.target > 0.0 && p.target < 1.0) {
-            return Err(invalid("target", format!("= {}: expected a probability in (0, 1)", p.target)));
+            return Err(invalid(
+                "target",
+                format!("= {}: expected a probability in (0, 1)", p.target),
+            ));
         }
         let skeleton = p.skeleton_values()?;
         if skeleton.len() != num_doses {
@@ -312,12 +333,16 @@ impl CrmDesign {
             }
         }
         if num_doses > MAX_DOSES {
-            return Err(invalid("skeleton", format!("has {num_doses} doses: at most {MAX_DOSES}")));
+            return Err(invalid(
+                "skeleton",
+                format!("has {num_doses} doses: at most {MAX_DOSES}"),
+            ));
         }
         let scaled: Vec<f64> = skeleton.iter().map(|&s| p.model.scaled(s)).collect();
         let cut = p.model.cut(scaled[0], p.target);
         let posterior = Posterior::new(p.model, &scaled, p.prior_sd, p.max_n, cut);
         Ok(CrmDesign {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             params,
             skeleton,
             scaled,
@@ -337,7 +362,20 @@ impl CrmDesign {
 
     /// The posterior after the counts `n`, `x`.
     pub fn fit(&self, n: &[u32], x: &[u32]) -> Fit {
-        self.posterior.fit(n, x)
+        let mut counts: Counts = [0; 2 * MAX_DOSES];
+        let k = self.skeleton.len();
+        // n ≤ max_n ≤ MAX_SAMPLE_SIZE < 256.
+        for d in 0..k {
+            (counts[d], counts[MAX_DOSES + d]) = (n[d] as u8, x[d] as u8);
+        }
+        match LAST_FIT.get() {
+            Some((id, last, fit)) if id == self.id && last == counts => fit,
+            _ => {
+                let fit = self.posterior.fit(n, x);
+                LAST_FIT.set(Some((self.id, counts, fit)));
+                fit
+            }
+        }
     }
 
     /// The plug-in estimate of P(DLT) at `dose` (0-based) when β = `beta`.
@@ -394,7 +432,11 @@ impl Design for CrmDesign {
 
     fn decide(&self, seen: &Observed<'_>) -> Decision {
         let fit = self.fit(seen.n, seen.x);
-        if self.params.stop_if_p1_above.is_some_and(|c| fit.below_cut > c) {
+        if self
+            .params
+            .stop_if_p1_above
+            .is_some_and(|c| fit.below_cut > c)
+        {
             return Decision::Stop {
                 mtd: None,
                 reason: StopReason::Safety,
@@ -471,7 +513,13 @@ mod tests {
         // No DLT in 3 at dose 1: the model wants the top dose, the
         // restriction allows one step.
         let next = d.decide(&seen(&[3, 0, 0, 0], &[0; 4], 0, false));
-        assert_eq!(next, Decision::Treat { dose: 1, patients: 3 });
+        assert_eq!(
+            next,
+            Decision::Treat {
+                dose: 1,
+                patients: 3
+            }
+        );
         assert!(d.toxic_cohort(3, 1) && !d.toxic_cohort(3, 0));
         // 1/3 ≥ 0.3 at dose 2 after 0/3 at dose 1: no escalation.
         let next = d.decide(&seen(&[3, 3, 0, 0], &[0, 1, 0, 0], 1, true));
@@ -479,7 +527,13 @@ mod tests {
         let free = crm(&[0.05, 0.1, 0.15, 0.2], |p| p.restrict = false);
         assert!(!free.toxic_cohort(3, 3));
         let next = free.decide(&seen(&[3, 0, 0, 0], &[0; 4], 0, false));
-        assert_eq!(next, Decision::Treat { dose: 3, patients: 3 });
+        assert_eq!(
+            next,
+            Decision::Treat {
+                dose: 3,
+                patients: 3
+            }
+        );
     }
 
     #[test]
@@ -523,12 +577,21 @@ mod tests {
             CrmDesign::new(p, 3).err().map(|e| e.field)
         };
         assert_eq!(build(&|_| {}), None);
-        assert_eq!(build(&|p| p.skeleton = Skeleton::Given(vec![0.2, 0.1, 0.3])), Some("skeleton"));
-        assert_eq!(build(&|p| p.skeleton = Skeleton::Given(vec![0.1, 0.2])), Some("skeleton"));
+        assert_eq!(
+            build(&|p| p.skeleton = Skeleton::Given(vec![0.2, 0.1, 0.3])),
+            Some("skeleton")
+        );
+        assert_eq!(
+            build(&|p| p.skeleton = Skeleton::Given(vec![0.1, 0.2])),
+            Some("skeleton")
+        );
         assert_eq!(build(&|p| p.max_n = 13), Some("max_n"));
         assert_eq!(build(&|p| p.prior_sd = 0.0), Some("prior_sd"));
         assert_eq!(build(&|p| p.start_dose = 4), Some("start_dose"));
-        assert_eq!(build(&|p| p.stop_if_p1_above = Some(1.0)), Some("stop_if_p1_above"));
+        assert_eq!(
+            build(&|p| p.stop_if_p1_above = Some(1.0)),
+            Some("stop_if_p1_above")
+        );
         assert_eq!(
             build(&|p| {
                 p.model = Model::Logistic;
@@ -542,7 +605,13 @@ mod tests {
             doses: 3,
         };
         assert_eq!(build(&|p| p.skeleton = calibrated(0.05, 2)), None);
-        assert_eq!(build(&|p| p.skeleton = calibrated(0.35, 2)), Some("skeleton"));
-        assert_eq!(build(&|p| p.skeleton = calibrated(0.05, 4)), Some("skeleton"));
+        assert_eq!(
+            build(&|p| p.skeleton = calibrated(0.35, 2)),
+            Some("skeleton")
+        );
+        assert_eq!(
+            build(&|p| p.skeleton = calibrated(0.05, 4)),
+            Some("skeleton")
+        );
     }
 }

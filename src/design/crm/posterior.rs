@@ -27,10 +27,10 @@ const GAUSS_LEGENDRE: [(f64, f64); 4] = [
 ];
 
 /// Panels whose centre's log-density is this far below the largest centre's
-/// are skipped: their nodes lie at least ~60 below the top (a node is at
-/// most ~9 above its panel's centre so far from the mode), so each adds less
-/// than e^−60 ≈ 1e-26 of the total.
-const NEGLIGIBLE: f64 = 70.0;
+/// are skipped: their nodes lie at least ~42 below the top (so far from the
+/// mode, a node is at most 0.75·sqrt(2 × 50) above its panel's centre), so
+/// each adds less than e^−42 ≈ 6e-19 of the total.
+const NEGLIGIBLE: f64 = 50.0;
 
 /// Nodes per panel.
 const ORDER: usize = 2 * GAUSS_LEGENDRE.len();
@@ -60,7 +60,8 @@ struct Table {
 impl Table {
     fn push(&mut self, model: Model, scaled: &[f64], beta: f64, log_weight: f64, prior_sd: f64) {
         self.doses = scaled.len();
-        self.log_prior.push(log_weight - 0.5 * (beta / prior_sd).powi(2));
+        self.log_prior
+            .push(log_weight - 0.5 * (beta / prior_sd).powi(2));
         for &s in scaled {
             let (lp, lq) = model.log_probabilities(s, beta);
             self.log_p.push(lp);
@@ -114,7 +115,11 @@ impl Posterior {
         let panel = (1.5 * narrowest).min(prior_sd);
         // Panels tile [first, first + panels × panel] ⊇ [−range, range]
         // with one boundary on the cut when it lies inside the range.
-        let anchor = if cut.is_finite() { cut.clamp(-range, range) } else { 0.0 };
+        let anchor = if cut.is_finite() {
+            cut.clamp(-range, range)
+        } else {
+            0.0
+        };
         let first = anchor - ((anchor + range) / panel).ceil() * panel;
         let panels = ((range - first) / panel).ceil() as usize;
         let half = 0.5 * panel;
@@ -251,7 +256,10 @@ mod tests {
     fn agrees_with_brute_force_integration() {
         let sd = 1.34f64.sqrt();
         let skeleton: [f64; 5] = [0.05, 0.12, 0.25, 0.40, 0.55];
-        let logit: Vec<f64> = skeleton.iter().map(|s| (s / (1.0 - s)).ln() - 3.0).collect();
+        let logit: Vec<f64> = skeleton
+            .iter()
+            .map(|s| (s / (1.0 - s)).ln() - 3.0)
+            .collect();
         // Data from agreeable to absurd, at the sample sizes of the
         // validation cases and beyond.
         let data: [(&[u32], &[u32]); 6] = [
