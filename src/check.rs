@@ -85,7 +85,9 @@ pub struct RecordedComparison {
     pub a: usize,
     pub b: usize,
     pub figure: String,
+    #[serde(deserialize_with = "crate::summary::nan_as_null")]
     pub diff: f64,
+    #[serde(deserialize_with = "crate::summary::nan_as_null")]
     pub se_paired: f64,
 }
 

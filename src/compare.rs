@@ -100,6 +100,9 @@ pub fn compare(
                 let (value_b, se_b) = headline(ocs[b], f);
                 let method = ocs[a].method;
                 let se_paired = match (method, pairs) {
+                    // A figure one design lacks (the benchmark's E[N]) has
+                    // no difference: NaN, like the values.
+                    _ if value_a.is_nan() || value_b.is_nan() => f64::NAN,
                     (Method::Mc, Some(pairs)) => paired_se(pairs, a, b, f),
                     _ => 0.0,
                 };

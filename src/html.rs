@@ -106,7 +106,10 @@ fn decimals_for(se: f64) -> usize {
 /// `value ± se` (Monte Carlo) or `value` (exact, or se = 0), with at least
 /// `decimals` decimals.
 fn est(e: &Estimate, decimals: usize) -> String {
-    if e.se > 0.0 && e.se.is_finite() {
+    if !e.is_applicable() {
+        // The benchmark treats nobody.
+        "—".to_string()
+    } else if e.se > 0.0 && e.se.is_finite() {
         let d = decimals_for(e.se).max(decimals);
         format!("{:.d$} ± {:.d$}", e.value, e.se)
     } else {
@@ -298,6 +301,9 @@ fn summary_table(out: &mut String, run: &ScenarioRun) {
         );
     }
     out.push_str("</tbody>\n</table>\n<p class=\"note\">PCS: probability of selecting the true MTD (“no MTD” is correct when no dose qualifies). N: patients in the trial.</p>\n");
+    if let Some(note) = crate::report::benchmark_note(run) {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&note));
+    }
 }
 
 /// One row per design (× method) × dose; doses above target shaded.
@@ -331,7 +337,11 @@ fn dose_table(out: &mut String, run: &ScenarioRun, t: usize) {
 /// more designs.
 fn comparison_table(out: &mut String, run: &ScenarioRun, t: usize) {
     let s = &run.scenario;
-    let rows: Vec<_> = run.comparisons.iter().filter(|c| c.truth == t).collect();
+    let rows: Vec<_> = run
+        .comparisons
+        .iter()
+        .filter(|c| c.truth == t && !c.diff.is_nan())
+        .collect();
     if rows.is_empty() {
         return;
     }

@@ -150,7 +150,7 @@ struct RawDesign {
 
 /// The design families, by the keys they take (besides `name` and `kind`),
 /// each with the words that name it in messages.
-const FAMILY_KEYS: [(&str, &[&str]); 3] = [
+const FAMILY_KEYS: [(&str, &[&str]); 4] = [
     (
         "the 3+3 and A+B designs",
         &[
@@ -192,12 +192,14 @@ const FAMILY_KEYS: [(&str, &[&str]); 3] = [
             "stop_if_p1_above",
         ],
     ),
+    ("the optimal benchmark (kind = \"benchmark\")", &["max_n"]),
 ];
 
 /// Index into [`FAMILY_KEYS`] of each family.
 const AB_FAMILY: usize = 0;
 const INTERVAL_FAMILY: usize = 1;
 const CRM_FAMILY: usize = 2;
+const BENCHMARK_FAMILY: usize = 3;
 
 impl RawDesign {
     /// The parameter keys the file gives, in the order of the struct.
@@ -681,13 +683,25 @@ impl Validator<'_> {
         target: f64,
     ) -> Result<DesignSpec, ScenarioError> {
         let field = |f: &str| format!("design[{i}].{f}");
-        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\" or \"crm\"";
+        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\" or \"benchmark\"";
         let kind = match raw.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("3+3") => "3+3",
             Some("a+b") => "A+B",
             Some("crm") => {
                 self.family_keys(&raw, i, "crm", CRM_FAMILY)?;
                 return self.crm_design(raw, i, k, target);
+            }
+            Some("benchmark") => {
+                self.family_keys(&raw, i, "benchmark", BENCHMARK_FAMILY)?;
+                let meaning = "the number of patients it observes (e.g. max_n = 24)";
+                let max_n = self.max_n(raw.max_n, i, "benchmark", meaning)?;
+                let spec = DesignSpec {
+                    name: raw.name.unwrap_or_else(|| "optimal benchmark".to_string()),
+                    rule: Rule::Benchmark { target, max_n },
+                };
+                spec.build(k)
+                    .map_err(|e| self.invalid(field(e.field), e.problem))?;
+                return Ok(spec);
             }
             Some(other) => match IntervalKind::ALL.into_iter().find(|k| k.name() == other) {
                 Some(interval) => {
@@ -789,12 +803,13 @@ impl Validator<'_> {
             .filter(|(_, keys)| keys.contains(&key))
             .map(|&(owner, _)| owner)
             .collect();
+        let owners = match owners.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => owners.concat(),
+        };
         Err(self.invalid(
             format!("design[{i}].{key}"),
-            format!(
-                "is not a parameter of kind = \"{kind}\": it belongs to {}",
-                owners.join(" and ")
-            ),
+            format!("is not a parameter of kind = \"{kind}\": it belongs to {owners}"),
         ))
     }
 
@@ -1239,7 +1254,7 @@ seed = 2026
             ),
             (
                 &format!("{base}kind = \"tite-crm\"\n"),
-                "design[0].kind: = \"tite-crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\" or \"crm\"",
+                "design[0].kind: = \"tite-crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\" or \"benchmark\"",
             ),
         ]);
     }
@@ -1342,8 +1357,20 @@ seed = 2026
                 "design[0].restrict: is not a parameter of kind = \"boin\": it belongs to the CRM",
             ),
             (
+                "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nkind = \"benchmark\"\n",
+                "design[0].max_n: missing: kind = \"benchmark\" needs the number of patients it observes",
+            ),
+            (
+                "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nkind = \"benchmark\"\nmax_n = 24\ncohort_size = 3\n",
+                "design[0].cohort_size: is not a parameter of kind = \"benchmark\": it belongs to the interval designs",
+            ),
+            (
+                "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nkind = \"benchmark\"\nmax_n = 0\n",
+                "design[0].max_n: = 0: expected the number of patients",
+            ),
+            (
                 "[[truth]]\np_dlt = [0.1, 0.2, 0.3]\n[[design]]\nmax_n = 12\n",
-                "design[0].max_n: is not a parameter of kind = \"3+3\": it belongs to the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\") and the CRM",
+                "design[0].max_n: is not a parameter of kind = \"3+3\": it belongs to the interval designs (kind = \"boin\", \"mtpi2\" or \"i3+3\"), the CRM (kind = \"crm\") and the optimal benchmark",
             ),
         ]);
     }

@@ -16,11 +16,33 @@ use crate::tally::{Tally, Weight};
 use crate::truth::{MtdRule, Truth};
 use serde::{Deserialize, Serialize};
 
-/// A figure and its Monte Carlo standard error (0 when exact).
+/// A figure and its Monte Carlo standard error (0 when exact). Both are NaN
+/// for a figure the design does not have ([`Estimate::NOT_APPLICABLE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
+    #[serde(deserialize_with = "nan_as_null")]
     pub value: f64,
+    #[serde(deserialize_with = "nan_as_null")]
     pub se: f64,
+}
+
+impl Estimate {
+    /// A figure the design does not have: the benchmark treats nobody, so
+    /// it has no sample size, DLTs or allocation.
+    pub const NOT_APPLICABLE: Estimate = Estimate {
+        value: f64::NAN,
+        se: f64::NAN,
+    };
+
+    pub fn is_applicable(&self) -> bool {
+        !self.value.is_nan()
+    }
+}
+
+/// Reads a number that may be "not applicable": JSON has no NaN, so
+/// serde_json writes NaN as `null`, and this reads `null` back as NaN.
+pub fn nan_as_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// How the figures were obtained.
@@ -77,9 +99,11 @@ pub struct OperatingCharacteristics {
     pub p_select_underdose: Estimate,
     /// E[N], its standard error, and the standard deviation of N.
     pub mean_n: Estimate,
+    #[serde(deserialize_with = "nan_as_null")]
     pub sd_n: f64,
     /// E[total DLTs] and the standard deviation of the total.
     pub mean_dlt: Estimate,
+    #[serde(deserialize_with = "nan_as_null")]
     pub sd_dlt: f64,
     /// E[DLTs] / E[N]: DLTs per patient treated, pooled over trials.
     pub dlt_rate: Estimate,
@@ -364,7 +388,7 @@ impl OperatingCharacteristics {
             by_value.into_iter().collect()
         };
 
-        OperatingCharacteristics {
+        let oc = OperatingCharacteristics {
             method: if trials.is_some() {
                 Method::Mc
             } else {
@@ -397,6 +421,45 @@ impl OperatingCharacteristics {
             sample_size: distribution(tally.dlts_and_n().map(|(_, n, w)| (n, w)).collect()),
             dlt_count: distribution(tally.dlts_and_n().map(|(x, _, w)| (x, w)).collect()),
             doses,
+        };
+        if tally.shape().max_n == 0 {
+            oc.treating_nobody()
+        } else {
+            oc
         }
+    }
+
+    /// These characteristics with every figure about treatment — sample
+    /// size, DLTs, allocation, stop reasons — not applicable: those of the
+    /// optimal benchmark, which selects a dose and treats nobody.
+    fn treating_nobody(mut self) -> Self {
+        let none = Estimate::NOT_APPLICABLE;
+        self.p_stop = [none; StopReason::ALL.len()];
+        self.p_none_safety = none;
+        for e in [
+            &mut self.mean_n,
+            &mut self.mean_dlt,
+            &mut self.dlt_rate,
+            &mut self.dlt_rate_per_trial,
+            &mut self.mean_n_overdose,
+            &mut self.share_n_overdose,
+            &mut self.mean_share_n_overdose,
+            &mut self.p_overdose_majority,
+        ] {
+            *e = none;
+        }
+        (self.sd_n, self.sd_dlt) = (f64::NAN, f64::NAN);
+        self.sample_size.clear();
+        self.dlt_count.clear();
+        for d in &mut self.doses {
+            (
+                d.mean_n,
+                d.alloc_ratio,
+                d.alloc_mean,
+                d.mean_dlt,
+                d.p_treated,
+            ) = (none, none, none, none, none);
+        }
+        self
     }
 }

@@ -4,15 +4,15 @@
 //! 10^6 trials within 4 standard errors, and `getprior` to 1e-12. Prints each
 //! case's state count and times.
 
-mod interval_cases;
+mod design_cases;
 
+use design_cases::{Misses, check_exact, check_mc, crm_cases, num, read_json};
 use dosesim::design::crm::{Model, getprior};
 use dosesim::design::graph::StateGraph;
 use dosesim::design::{AnyDesign, Design};
 use dosesim::engine::{McSettings, simulate};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
-use interval_cases::{Misses, check_exact, check_mc, crm_cases, num, read_json};
 use std::time::Instant;
 
 #[test]

@@ -3,13 +3,13 @@
 //! over-dosing, per dose and in all, to 1e-9 (relative or absolute, whichever
 //! is looser). Prints each case's merged-state count and time.
 
-mod interval_cases;
+mod design_cases;
 
+use design_cases::{Misses, cases, check_exact};
 use dosesim::design::{Decision, Design, IntervalDesign, Observed};
 use dosesim::exact::exact;
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
-use interval_cases::{Misses, cases, check_exact};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 

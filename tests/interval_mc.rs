@@ -5,13 +5,13 @@
 //! error), plus one trial's worth (1.5/R) where p·R ≪ 1 breaks the normal
 //! approximation.
 
-mod interval_cases;
+mod design_cases;
 
+use design_cases::{Misses, cases, check_mc};
 use dosesim::design::StopReason;
 use dosesim::engine::{McSettings, simulate};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
-use interval_cases::{Misses, cases, check_mc};
 
 const TRIALS: u64 = 1_000_000;
 

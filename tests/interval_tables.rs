@@ -3,12 +3,12 @@
 //! against the validation cases, hand-worked decisions and MTD selections, and
 //! parameter errors.
 
-mod interval_cases;
+mod design_cases;
 
+use design_cases::{cases, design_from, num, read_json};
 use dosesim::design::{
     Decision, Design, IntervalDesign, IntervalKind, IntervalParams, Observed, StopReason,
 };
-use interval_cases::{cases, design_from, num, read_json};
 
 #[test]
 fn every_cell_of_the_reference_tables() {

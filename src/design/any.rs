@@ -3,6 +3,7 @@
 //! exact engine that suits it. Everything above this module — run, shards,
 //! merge, check, the reports — sees designs only through these two types.
 
+use super::benchmark::Benchmark;
 use super::crm::{CrmDesign, CrmParams, Skeleton};
 use super::graph::StateGraph;
 use super::{
@@ -10,7 +11,7 @@ use super::{
     IntervalParams, Observed, Preset, TableRow,
 };
 use crate::engine::shape_of;
-use crate::exact::{ExactError, exact, exact_ab, exact_on_graph};
+use crate::exact::{ExactError, exact, exact_ab, exact_benchmark, exact_on_graph};
 use crate::tally::Tally;
 use crate::truth::Truth;
 use std::sync::Mutex;
@@ -24,6 +25,8 @@ pub enum Rule {
     Interval(IntervalParams),
     /// The continual reassessment method.
     Crm(CrmParams),
+    /// The optimal benchmark with `max_n` patients.
+    Benchmark { target: f64, max_n: u32 },
 }
 
 /// A design as a scenario names it: validated parameters and a name.
@@ -110,6 +113,7 @@ impl DesignSpec {
             Rule::AB(_) => "A+B",
             Rule::Interval(p) => p.kind.name(),
             Rule::Crm(_) => "crm",
+            Rule::Benchmark { .. } => "benchmark",
         }
     }
 
@@ -117,7 +121,7 @@ impl DesignSpec {
     pub fn preset_name(&self) -> Option<Preset> {
         match &self.rule {
             Rule::AB(p) => p.preset(),
-            Rule::Interval(_) | Rule::Crm(_) => None,
+            Rule::Interval(_) | Rule::Crm(_) | Rule::Benchmark { .. } => None,
         }
     }
 
@@ -127,6 +131,9 @@ impl DesignSpec {
             Rule::AB(p) => AnyDesign::AB(AbDesign::new(*p, num_doses)?),
             Rule::Interval(p) => AnyDesign::Interval(IntervalDesign::new(*p, num_doses)?),
             Rule::Crm(p) => AnyDesign::Crm(CrmDesign::new(p.clone(), num_doses)?),
+            Rule::Benchmark { target, max_n } => {
+                AnyDesign::Benchmark(Benchmark::new(*target, *max_n, num_doses)?)
+            }
         })
     }
 
@@ -136,6 +143,9 @@ impl DesignSpec {
         let mut out = vec![("kind", self.kind().to_string())];
         match &self.rule {
             Rule::Crm(p) => out = p.parameters(),
+            Rule::Benchmark { target, max_n } => {
+                out.extend([("target", target.to_string()), ("max_n", max_n.to_string())])
+            }
             // The design knows its derived values (BOIN's λ, the EI), which
             // do not depend on K: as many doses as its start dose needs.
             Rule::Interval(p) => match IntervalDesign::new(*p, p.start_dose.max(1)) {
@@ -181,6 +191,7 @@ pub enum AnyDesign {
     AB(AbDesign),
     Interval(IntervalDesign),
     Crm(CrmDesign),
+    Benchmark(Benchmark),
 }
 
 impl AnyDesign {
@@ -198,6 +209,7 @@ impl AnyDesign {
                     limit: StateGraph::MAX_NODES,
                 }),
             },
+            AnyDesign::Benchmark(b) => exact_benchmark(b, truth, target),
         }
     }
 
@@ -209,6 +221,8 @@ impl AnyDesign {
             // The polynomial sweep has no state limit.
             AnyDesign::AB(_) => true,
             AnyDesign::Crm(d) => matches!(d.state_graph(), Some(Some(_))),
+            // The multinomial sum has (N + 1) × K × (N + 1) states at most.
+            AnyDesign::Benchmark(_) => true,
             AnyDesign::Interval(d) => {
                 // Remembered per design: a run asks several times (planning,
                 // shards, merge), and a "no" costs seconds.
@@ -239,8 +253,9 @@ impl AnyDesign {
         match self {
             AnyDesign::AB(d) => Some(d.table()),
             AnyDesign::Interval(d) => Some(d.table(max_n.unwrap_or(d.params().max_n))),
-            // Its decisions depend on every dose's data.
-            AnyDesign::Crm(_) => None,
+            // Its decisions depend on every dose's data; the benchmark
+            // treats nobody.
+            AnyDesign::Crm(_) | AnyDesign::Benchmark(_) => None,
         }
     }
 
@@ -270,6 +285,7 @@ macro_rules! each {
             AnyDesign::AB($d) => $body,
             AnyDesign::Interval($d) => $body,
             AnyDesign::Crm($d) => $body,
+            AnyDesign::Benchmark($d) => $body,
         }
     };
 }
@@ -308,6 +324,10 @@ impl Design for AnyDesign {
     #[inline]
     fn toxic_cohort(&self, patients: u32, dlts: u32) -> bool {
         each!(self, d => d.toxic_cohort(patients, dlts))
+    }
+
+    fn as_benchmark(&self) -> Option<&Benchmark> {
+        each!(self, d => d.as_benchmark())
     }
 
     fn state_graph(&self) -> Option<Option<&StateGraph>> {

@@ -65,6 +65,9 @@ impl<D: Design> Design for Compiled<D> {
     fn toxic_cohort(&self, patients: u32, dlts: u32) -> bool {
         self.design.toxic_cohort(patients, dlts)
     }
+    fn as_benchmark(&self) -> Option<&super::Benchmark> {
+        self.design.as_benchmark()
+    }
     fn state_graph(&self) -> Option<Option<&StateGraph>> {
         // A design that keeps its own graph lends it.
         if let Some(kept) = self.design.state_graph() {

@@ -10,6 +10,7 @@
 //! that knows the design families is [`AnyDesign`], which a spec builds.
 
 mod any;
+pub mod benchmark;
 pub mod crm;
 pub mod graph;
 mod interval;
@@ -17,6 +18,7 @@ pub(crate) mod state;
 mod three_plus_three;
 
 pub use any::{AnyDesign, DesignSpec, Rule, SpecError};
+pub use benchmark::Benchmark;
 pub use crm::{CrmDesign, CrmParams};
 pub use interval::{IntervalDesign, IntervalError, IntervalKind, IntervalParams};
 pub use three_plus_three::MAX_COHORT;
@@ -165,6 +167,12 @@ pub trait Design: Send + Sync {
     /// decides from the counts alone keeps the default, `false`.
     fn toxic_cohort(&self, _patients: u32, _dlts: u32) -> bool {
         false
+    }
+
+    /// The optimal benchmark, for the one "design" that is it: it treats
+    /// nobody, and the engines run it from the patients' tolerances.
+    fn as_benchmark(&self) -> Option<&Benchmark> {
+        None
     }
 
     /// The state graph the design keeps built (see [`graph::Compiled`]):

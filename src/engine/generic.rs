@@ -4,7 +4,9 @@
 
 use super::outcomes::Thresholds;
 use crate::design::graph::{Node, StateGraph};
-use crate::design::{Decision, Design, InvalidDecision, Observed, StopReason, check_decision};
+use crate::design::{
+    Benchmark, Decision, Design, InvalidDecision, Observed, StopReason, check_decision,
+};
 use crate::rng::Stream;
 use crate::tally::{TrialEnd, doses};
 use crate::truth::MAX_DOSES;
@@ -130,6 +132,28 @@ impl TrialState {
         let add = |dose, patients, dlts| self.add(dose, patients, dlts);
         let (mtd, reason, _) = walk_graph(graph, thresholds, stream, trial, add);
         self.ending = (mtd.map(usize::from), reason);
+        self.ending
+    }
+
+    /// Runs trial `trial` of the optimal benchmark: its patients, each
+    /// observed at every dose, treated by nobody.
+    pub fn benchmark(
+        &mut self,
+        benchmark: &Benchmark,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+    ) -> Ending {
+        self.clear();
+        let k = benchmark.num_doses();
+        let mut counts = [0; MAX_DOSES];
+        for j in 0..benchmark.max_n() {
+            let u = stream.tolerance(trial, j);
+            for (d, count) in counts[..k].iter_mut().enumerate() {
+                *count += u32::from(thresholds.dlt(d, u));
+            }
+        }
+        self.ending = (Some(benchmark.select(&counts[..k])), StopReason::RuleEnd);
         self.ending
     }
 

@@ -20,7 +20,7 @@ pub use generic::{Ending, TrialState, walk_to_end};
 pub use outcomes::{Thresholds, binomial_pmf};
 
 use crate::design::graph::StateGraph;
-use crate::design::{AnyDesign, Design, InvalidDecision};
+use crate::design::{AnyDesign, Benchmark, Design, InvalidDecision};
 use crate::rng::Stream;
 use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd, record_ends};
 use crate::truth::Truth;
@@ -213,6 +213,8 @@ struct Batches<'a> {
 enum Runner<'a, D> {
     Graph(Cow<'a, StateGraph>),
     Decide(&'a D),
+    /// The optimal benchmark, which reads every patient at every dose.
+    Benchmark(&'a Benchmark),
 }
 
 impl<'a, D: Design> Runner<'a, D> {
@@ -221,6 +223,9 @@ impl<'a, D: Design> Runner<'a, D> {
     /// `decide` does, so one with more states than `trials` would not pay
     /// for itself.
     fn new(design: &'a D, trials: u64) -> Self {
+        if let Some(benchmark) = design.as_benchmark() {
+            return Runner::Benchmark(benchmark);
+        }
         let graph = match design.state_graph() {
             Some(kept) => kept.map(Cow::Borrowed),
             None => {
@@ -245,6 +250,9 @@ impl<'a, D: Design> Runner<'a, D> {
         match self {
             Runner::Graph(graph) => Ok(state.walk(graph, thresholds, stream, trial)),
             Runner::Decide(design) => state.run(*design, thresholds, stream, trial),
+            Runner::Benchmark(benchmark) => {
+                Ok(state.benchmark(benchmark, thresholds, stream, trial))
+            }
         }
     }
 }

@@ -11,6 +11,8 @@ pub(super) struct Series {
     pub(super) label: String,
     pub(super) values: Vec<f64>,
     pub(super) se: Vec<f64>,
+    /// The optimal benchmark: drawn as the reference, not as a design.
+    pub(super) reference: bool,
 }
 
 /// The true dose–toxicity curve over the bars, on a 0–1 secondary axis.
@@ -148,12 +150,23 @@ pub(super) fn selection_chart(run: &ScenarioRun, t: usize, results: &[&PairResul
         .map(|r| {
             let (values, se) =
                 values(std::iter::once(r.oc.p_none).chain(r.oc.doses.iter().map(|d| d.p_select)));
+            let reference = s.designs[r.design].kind() == "benchmark";
             let label = format!(
-                "{}: PCS {:.3}",
+                "{}: PCS {:.3}{}",
                 series_label(run, results, r),
-                r.oc.pcs.value
+                r.oc.pcs.value,
+                if reference {
+                    " (reference: every patient seen at every dose)"
+                } else {
+                    ""
+                }
             );
-            Series { label, values, se }
+            Series {
+                label,
+                values,
+                se,
+                reference,
+            }
         })
         .collect();
     BarChart {
@@ -191,7 +204,12 @@ pub(super) fn patients_chart(run: &ScenarioRun, t: usize, results: &[&PairResult
                 r.oc.mean_n.value,
                 r.oc.mean_n_overdose.value
             );
-            Series { label, values, se }
+            Series {
+                label,
+                values,
+                se,
+                reference: false,
+            }
         })
         .collect();
     BarChart {
@@ -237,7 +255,12 @@ pub(super) fn sample_size_chart(run: &ScenarioRun, t: usize, results: &[&PairRes
                 r.oc.mean_n.value,
                 r.oc.sd_n
             );
-            Series { label, values, se }
+            Series {
+                label,
+                values,
+                se,
+                reference: false,
+            }
         })
         .collect();
     BarChart {

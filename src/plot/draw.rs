@@ -105,6 +105,10 @@ const PALETTE: [RGBColor; 3] = [
     RGBColor(12, 30, 66),
 ];
 
+/// The optimal benchmark's fill: a light grey, set apart from the designs'
+/// blues as the reference they are measured against.
+const REFERENCE: RGBColor = RGBColor(200, 200, 200);
+
 /// Fill patterns that tell designs apart once the palette repeats.
 #[derive(Clone, Copy, PartialEq)]
 enum Pattern {
@@ -113,8 +117,16 @@ enum Pattern {
     Vertical,
 }
 
-/// Fill and pattern of series `i`.
-fn series_style(i: usize) -> (RGBColor, Pattern) {
+/// Fill and pattern of series `s` of `c`: the reference in grey, the
+/// designs in the palette by their place among the designs.
+fn series_style(c: &BarChart, s: usize) -> (RGBColor, Pattern) {
+    if c.series[s].reference {
+        return (REFERENCE, Pattern::Solid);
+    }
+    let i = c.series[..s]
+        .iter()
+        .filter(|other| !other.reference)
+        .count();
     let pattern = match (i / PALETTE.len()) % 3 {
         0 => Pattern::Solid,
         1 => Pattern::Dots,
@@ -310,7 +322,7 @@ where
     let area = chart.plotting_area();
     let n = c.series.len();
     for (s, series) in c.series.iter().enumerate() {
-        let (fill, pattern) = series_style(s);
+        let (fill, pattern) = series_style(c, s);
         for (i, (&v, &se)) in series.values.iter().zip(&series.se).enumerate() {
             let (x0, x1) = bar_span(i, s, n);
             let top = v.clamp(0.0, y_max);
@@ -559,7 +571,8 @@ where
 
 /// What a legend entry shows.
 enum Swatch {
-    Series(usize),
+    /// A series' fill and pattern.
+    Series((RGBColor, Pattern)),
     Overdose,
     TrueCurve,
     Target,
@@ -576,7 +589,7 @@ fn legend_entries(c: &BarChart) -> Vec<Entry> {
         .iter()
         .enumerate()
         .map(|(i, s)| Entry {
-            swatch: Swatch::Series(i),
+            swatch: Swatch::Series(series_style(c, i)),
             label: s.label.clone(),
         })
         .collect();
@@ -666,8 +679,7 @@ where
     let (p0, p1) = ((x, y), (x + SWATCH_W, y + SWATCH_H));
     let mid = y + SWATCH_H / 2;
     match *swatch {
-        Swatch::Series(i) => {
-            let (fill, pattern) = series_style(i);
+        Swatch::Series((fill, pattern)) => {
             root.draw(&Rectangle::new([p0, p1], fill.filled()))?;
             fill_pattern(root, pattern, contrast(fill), p0, p1)?;
             root.draw(&Rectangle::new([p0, p1], INK.stroke_width(1)))?;

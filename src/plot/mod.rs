@@ -234,11 +234,18 @@ fn plan(run: &ScenarioRun) -> Vec<(usize, ChartKind, String, BarChart)> {
         if results.is_empty() {
             continue;
         }
+        // The benchmark treats nobody: it has a selection, no patients.
+        let treating: Vec<&PairResult> = results
+            .iter()
+            .copied()
+            .filter(|r| r.oc.mean_n.is_applicable())
+            .collect();
         for kind in ChartKind::ALL {
             let chart = match kind {
                 ChartKind::Selection => selection_chart(run, t, &results),
-                ChartKind::Patients => patients_chart(run, t, &results),
-                ChartKind::SampleSize => sample_size_chart(run, t, &results),
+                _ if treating.is_empty() => continue,
+                ChartKind::Patients => patients_chart(run, t, &treating),
+                ChartKind::SampleSize => sample_size_chart(run, t, &treating),
             };
             let stem = format!("{scenario}__{truth_slug}__{}", kind.slug());
             out.push((t, kind, stem, chart));

@@ -86,7 +86,17 @@ pub const DOSE_COLUMNS: &[&str] = &[
 ];
 
 fn est(e: &Estimate) -> [String; 2] {
-    [e.value.to_string(), e.se.to_string()]
+    [number(e.value), number(e.se)]
+}
+
+/// A figure, empty where the design does not have it (NaN: the benchmark's
+/// treatment figures), which R and pandas read as missing.
+fn number(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        x.to_string()
+    }
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -139,9 +149,9 @@ pub fn summary_csv(runs: &[ScenarioRun]) -> Vec<u8> {
             for e in [&oc.p_select_overdose, &oc.p_select_underdose, &oc.mean_n] {
                 row.extend(est(e));
             }
-            row.push(oc.sd_n.to_string());
+            row.push(number(oc.sd_n));
             row.extend(est(&oc.mean_dlt));
-            row.push(oc.sd_dlt.to_string());
+            row.push(number(oc.sd_dlt));
             for e in [
                 &oc.dlt_rate,
                 &oc.dlt_rate_per_trial,
@@ -317,7 +327,10 @@ pub const COMPARISON_COLUMNS: &[&str] = &[
 /// `beyond_2se` are empty for exact differences.
 pub fn comparison_csv(runs: &[ScenarioRun]) -> Vec<u8> {
     let rows = runs.iter().flat_map(|run| {
-        run.comparisons.iter().map(move |c| {
+        // A figure one of the designs lacks (the benchmark's E[N]) has no
+        // difference to report.
+        let applicable = run.comparisons.iter().filter(|c| !c.diff.is_nan());
+        applicable.map(move |c| {
             let s = &run.scenario;
             vec![
                 s.name.clone(),

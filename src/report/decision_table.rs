@@ -145,8 +145,9 @@ pub fn of_design(scenario: &str, spec: &DesignSpec, num_doses: usize) -> Option<
     let (target, cohort_size) = match &spec.rule {
         Rule::Interval(p) => (Some(p.target), p.cohort_size),
         Rule::AB(p) => (None, p.a),
-        // Its decisions read every dose's data: no table holds them.
-        Rule::Crm(_) => return None,
+        // Its decisions read every dose's data: no table holds them; the
+        // benchmark treats nobody.
+        Rule::Crm(_) | Rule::Benchmark { .. } => return None,
     };
     let design = spec.build(num_doses).ok()?;
     Some(DecisionTable {

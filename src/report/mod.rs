@@ -22,6 +22,28 @@ use crate::run::ScenarioRun;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// What the optimal benchmark is, for a run that has one: it is drawn as the
+/// reference the designs are measured against, not as a design.
+pub fn benchmark_note(run: &ScenarioRun) -> Option<String> {
+    let spec = run
+        .scenario
+        .designs
+        .iter()
+        .find(|d| d.kind() == "benchmark")?;
+    let max_n = spec
+        .parameters()
+        .into_iter()
+        .find(|(key, _)| *key == "max_n")
+        .map_or(String::new(), |(_, n)| n);
+    Some(format!(
+        "\"{}\" is the optimal benchmark (O'Quigley, Paoletti & Maccario 2002), the \
+         reference rather than a design: what {max_n} patients could tell with complete \
+         information, each seen at every dose, selecting the dose whose observed DLT rate is \
+         closest to the target. It treats nobody, so its sample size and DLT figures are empty.",
+        spec.name
+    ))
+}
+
 /// An output that could not be written.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: cannot write: {source}")]

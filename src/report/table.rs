@@ -43,6 +43,18 @@ fn percent(p: f64) -> String {
     format!("{:.1}", 100.0 * p)
 }
 
+/// How a figure the design does not have is shown (the benchmark's E[N]).
+const NOT_APPLICABLE: &str = "—";
+
+/// `v` to two decimals, or [`NOT_APPLICABLE`].
+fn two_decimals(v: f64) -> String {
+    if v.is_nan() {
+        NOT_APPLICABLE.to_string()
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 /// Above this many truths a scenario is a sweep: its table, report and charts
 /// summarise over truths instead of showing each (the CSV files still have
 /// every truth).
@@ -57,7 +69,9 @@ pub fn shows_each_truth(run: &ScenarioRun) -> bool {
 const HEADLINE_TITLES: [&str; 5] = ["PCS %", "sel>target %", "E[N]", "E[DLT]", "E[N>target]"];
 
 fn headline_value(figure: usize, v: f64) -> String {
-    if figure < 2 {
+    if v.is_nan() {
+        NOT_APPLICABLE.to_string()
+    } else if figure < 2 {
         format!("{:.2}", 100.0 * v)
     } else {
         format!("{v:.3}")
@@ -90,6 +104,7 @@ fn comparisons(run: &ScenarioRun, t: usize, out: &mut String) {
         for (f, c) in group.iter().enumerate() {
             let diff = headline_value(f, c.diff);
             row.push(match c.beyond_2se() {
+                _ if c.diff.is_nan() => diff,
                 None => diff,
                 Some(beyond) => format!(
                     "{diff} ± {}{}",
@@ -325,10 +340,10 @@ pub fn table(run: &ScenarioRun) -> String {
                 row_name(r),
                 percent(oc.pcs.value),
                 percent(oc.p_select_overdose.value),
-                format!("{:.2}", oc.mean_n.value),
-                format!("{:.2}", oc.sd_n),
-                format!("{:.2}", oc.mean_dlt.value),
-                format!("{:.2}", oc.mean_n_overdose.value),
+                two_decimals(oc.mean_n.value),
+                two_decimals(oc.sd_n),
+                two_decimals(oc.mean_dlt.value),
+                two_decimals(oc.mean_n_overdose.value),
             ]);
         }
         out.push('\n');
@@ -349,6 +364,9 @@ pub fn table(run: &ScenarioRun) -> String {
                 100.0 * worst_p,
                 worst_n
             );
+        }
+        if let Some(note) = super::benchmark_note(run) {
+            let _ = writeln!(out, "  {note}");
         }
         comparisons(run, t, &mut out);
     }

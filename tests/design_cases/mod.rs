@@ -1,11 +1,13 @@
-//! Shared by the interval and CRM tests: the reference cases of
+//! Shared by the interval, CRM and benchmark tests: the reference cases of
 //! `tests/data/validation-designs/` (see `ORIGIN-README.md` there) for BOIN,
-//! mTPI-2, i3+3 and the CRM, read into designs and truths, and the checks of
-//! exact and Monte Carlo figures against them.
+//! mTPI-2, i3+3, the CRM and the optimal benchmark, read into designs and
+//! truths, and the checks of exact and Monte Carlo figures against them.
 #![allow(dead_code)]
 
 use dosesim::design::crm::{Model, Skeleton};
-use dosesim::design::{CrmDesign, CrmParams, IntervalDesign, IntervalKind, IntervalParams};
+use dosesim::design::{
+    Benchmark, CrmDesign, CrmParams, IntervalDesign, IntervalKind, IntervalParams,
+};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::Truth;
 use serde_json::Value;
@@ -184,6 +186,21 @@ pub fn crm_cases() -> Vec<Case<CrmDesign>> {
         .map(|id| case(id, |_, params, k| crm_from(params, k)))
         .collect();
     assert_eq!(cases.len(), 11, "expected the 11 CRM cases");
+    cases
+}
+
+/// The 15 optimal-benchmark cases, `benchmark__*.json`.
+pub fn benchmark_cases() -> Vec<Case<Benchmark>> {
+    let cases: Vec<Case<Benchmark>> = ids_with_prefix("benchmark__")
+        .iter()
+        .map(|id| {
+            case(id, |_, params, k| {
+                let n = params["sample_size"].as_u64().unwrap() as u32;
+                Benchmark::new(num(&params["target"]), n, k).unwrap()
+            })
+        })
+        .collect();
+    assert_eq!(cases.len(), 15, "expected the 15 benchmark cases");
     cases
 }
 
