@@ -5,14 +5,15 @@ use clap::{Args, Parser, Subcommand};
 use dosesim::design::Preset;
 use std::path::PathBuf;
 
-/// Operating characteristics of Phase I dose-escalation designs (3+3 and the
-/// A+B family), by Monte Carlo simulation.
+/// Operating characteristics of Phase I dose-escalation designs — the 3+3
+/// and the A+B family, BOIN, mTPI-2, i3+3 and the CRM — beside the optimal
+/// benchmark, exactly or by Monte Carlo simulation.
 ///
 /// A scenario file states the true probability of a dose-limiting toxicity
 /// (DLT) at each dose and the designs to compare; dosesim reports, for every
 /// truth × design, how often each dose is selected as the MTD, the expected
-/// sample size, DLTs and over-dosing — each with its Monte Carlo standard
-/// error.
+/// sample size, DLTs and over-dosing — exactly where the trial tree allows,
+/// else each with its Monte Carlo standard error.
 #[derive(Debug, Parser)]
 #[command(
     name = "dosesim",

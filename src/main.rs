@@ -118,7 +118,11 @@ fn table(args: TableArgs) -> anyhow::Result<ExitCode> {
             let mut tables = Vec::new();
             for path in &args.paths {
                 for file in scenario_files(path)? {
-                    tables.extend(decision_table::of_scenario(&Scenario::load(&file)?));
+                    let scenario = Scenario::load(&file)?;
+                    for note in decision_table::untabled(&scenario) {
+                        eprintln!("note: {note}");
+                    }
+                    tables.extend(decision_table::of_scenario(&scenario));
                 }
             }
             tables
@@ -155,13 +159,18 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let out = &args.output;
     report::prepare_dir(&out.out)?;
-    for s in &scenarios {
-        if method == MethodChoice::Auto && method.resolve(s) == MethodChoice::Mc {
+    for s in scenarios.iter().filter(|_| method == MethodChoice::Auto) {
+        let large = dosesim::run::too_large_for_exact(s);
+        if !large.is_empty() {
             eprintln!(
-                "note: scenario {:?}: a design's trial tree is too large for the exact engine \
-                 (over {} states): Monte Carlo instead, {} trials",
+                "note: scenario {:?}: the trial tree of {} is too large for the exact engine: \
+                 Monte Carlo instead, {} trials",
                 s.name,
-                dosesim::exact::MAX_STATES,
+                large
+                    .iter()
+                    .map(|name| format!("{name:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 s.simulation.trials
             );
         }

@@ -134,15 +134,10 @@ pub type Counts = Vec<Joint>;
 impl MethodChoice {
     /// The method `scenario` runs under: `Auto` is exact when the exact
     /// engine can take every design's trial tree, and Monte Carlo when one is
-    /// too large (an interval design with many doses and patients; see
-    /// [`AnyDesign::exact_feasible`]). Other choices stand as given.
+    /// too large (see [`too_large_for_exact`]). Other choices stand as given.
     pub fn resolve(self, scenario: &Scenario) -> MethodChoice {
-        let feasible = || {
-            build_designs(scenario)
-                .is_ok_and(|designs| designs.iter().all(AnyDesign::exact_feasible))
-        };
         match self {
-            MethodChoice::Auto if !feasible() => MethodChoice::Mc,
+            MethodChoice::Auto if !too_large_for_exact(scenario).is_empty() => MethodChoice::Mc,
             other => other,
         }
     }
@@ -311,6 +306,22 @@ fn compiled_designs(scenario: &Scenario) -> Result<Vec<Compiled<AnyDesign>>, Run
 }
 
 /// The scenario's designs, built for its number of doses.
+/// The names of the designs of `scenario` whose trial trees are too large
+/// for the exact engine (an interval design or a CRM with many doses and
+/// patients; see [`AnyDesign::exact_feasible`]); all of them when the
+/// designs do not build.
+pub fn too_large_for_exact(scenario: &Scenario) -> Vec<&str> {
+    let names = scenario.designs.iter().map(|spec| spec.name.as_str());
+    match build_designs(scenario) {
+        Ok(designs) => names
+            .zip(&designs)
+            .filter(|(_, design)| !design.exact_feasible())
+            .map(|(name, _)| name)
+            .collect(),
+        Err(_) => names.collect(),
+    }
+}
+
 pub fn build_designs(scenario: &Scenario) -> Result<Vec<AnyDesign>, RunError> {
     let k = scenario.doses.len();
     scenario

@@ -145,8 +145,6 @@ pub fn of_design(scenario: &str, spec: &DesignSpec, num_doses: usize) -> Option<
     let (target, cohort_size) = match &spec.rule {
         Rule::Interval(p) => (Some(p.target), p.cohort_size),
         Rule::AB(p) => (None, p.a),
-        // Its decisions read every dose's data: no table holds them; the
-        // benchmark treats nobody.
         Rule::Crm(_) | Rule::Benchmark { .. } => return None,
     };
     let design = spec.build(num_doses).ok()?;
@@ -158,6 +156,28 @@ pub fn of_design(scenario: &str, spec: &DesignSpec, num_doses: usize) -> Option<
         cohort_size,
         rows: design.table(None)?,
     })
+}
+
+/// Why a design has no decision table; `None` when it has one.
+fn no_table_because(spec: &DesignSpec) -> Option<&'static str> {
+    match spec.rule {
+        Rule::Crm(_) => Some("the CRM's decision reads every dose's data"),
+        Rule::Benchmark { .. } => Some("the optimal benchmark treats nobody"),
+        Rule::AB(_) | Rule::Interval(_) => None,
+    }
+}
+
+/// A line for each design of `scenario` that has no decision table, saying
+/// why.
+pub fn untabled(scenario: &Scenario) -> Vec<String> {
+    let explain = |spec: &DesignSpec| {
+        let why = no_table_because(spec)?;
+        Some(format!(
+            "{}: {:?} has no decision table: {why}",
+            scenario.name, spec.name
+        ))
+    };
+    scenario.designs.iter().filter_map(explain).collect()
 }
 
 /// Every design's table in `scenario`, in the file's order.

@@ -35,12 +35,16 @@ pub fn benchmark_note(run: &ScenarioRun) -> Option<String> {
         .into_iter()
         .find(|(key, _)| *key == "max_n")
         .map_or(String::new(), |(_, n)| n);
+    let named = if spec.name == "optimal benchmark" {
+        String::new()
+    } else {
+        format!("\"{}\", ", spec.name)
+    };
     Some(format!(
-        "\"{}\" is the optimal benchmark (O'Quigley, Paoletti & Maccario 2002), the \
-         reference rather than a design: what {max_n} patients could tell with complete \
-         information, each seen at every dose, selecting the dose whose observed DLT rate is \
-         closest to the target. It treats nobody, so its sample size and DLT figures are empty.",
-        spec.name
+        "The optimal benchmark ({named}O'Quigley, Paoletti & Maccario 2002) is the reference, \
+         not a design: what {max_n} patients could tell with complete information, each seen \
+         at every dose, selecting the dose whose observed DLT rate is closest to the target. \
+         It treats nobody, so its sample size and DLT figures are empty."
     ))
 }
 

@@ -34,7 +34,7 @@ use super::{Decision, Design, MAX_COHORT, MAX_SAMPLE_SIZE, Observed, SpecError, 
 use crate::truth::MAX_DOSES;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The logistic model's fixed intercept (dfcrm's `intcpt`).
 pub const LOGISTIC_INTERCEPT: f64 = 3.0;
@@ -262,6 +262,35 @@ thread_local! {
 /// Numbers designs for [`LAST_FIT`]; clones share a number, and a posterior.
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
+/// A CRM's state graph, once built.
+type SharedGraph = Arc<OnceLock<Option<StateGraph>>>;
+
+/// The graphs of the last few CRMs built in this process, by parameters and
+/// number of doses. A run builds its designs more than once (to choose the
+/// method, to evaluate, per shard), and a CRM's graph costs a quadrature per
+/// state — seconds when it turns out too large — so equal designs share one.
+static GRAPHS: Mutex<Vec<((CrmParams, usize), SharedGraph)>> = Mutex::new(Vec::new());
+
+/// How many graphs [`GRAPHS`] keeps: each can take tens of MB.
+const KEPT_GRAPHS: usize = 8;
+
+/// The graph slot of the CRM with `params` for `doses` doses, shared with
+/// every other instance of it while kept.
+fn shared_graph(params: &CrmParams, doses: usize) -> SharedGraph {
+    let mut kept = GRAPHS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, graph)) = kept.iter().find(|((p, k), _)| p == params && *k == doses) {
+        return Arc::clone(graph);
+    }
+    let graph = SharedGraph::default();
+    if kept.len() == KEPT_GRAPHS {
+        kept.remove(0);
+    }
+    kept.push(((params.clone(), doses), Arc::clone(&graph)));
+    graph
+}
+
 /// A CRM ready to run.
 #[derive(Debug, Clone)]
 pub struct CrmDesign {
@@ -271,8 +300,9 @@ pub struct CrmDesign {
     /// The skeleton as the model uses it (see [`Model::scaled`]).
     scaled: Vec<f64>,
     posterior: Arc<Posterior>,
-    /// Built the first time the engine asks, shared by clones.
-    graph: Arc<OnceLock<Option<StateGraph>>>,
+    /// Built the first time an engine asks, shared by equal designs (see
+    /// [`GRAPHS`]).
+    graph: SharedGraph,
 }
 
 impl CrmDesign {
@@ -341,13 +371,14 @@ impl CrmDesign {
         let scaled: Vec<f64> = skeleton.iter().map(|&s| p.model.scaled(s)).collect();
         let cut = p.model.cut(scaled[0], p.target);
         let posterior = Posterior::new(p.model, &scaled, p.prior_sd, p.max_n, cut);
+        let graph = shared_graph(&params, num_doses);
         Ok(CrmDesign {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             params,
             skeleton,
             scaled,
             posterior: Arc::new(posterior),
-            graph: Arc::new(OnceLock::new()),
+            graph,
         })
     }
 
