@@ -36,7 +36,7 @@ pub const DEFAULT_Z: f64 = 4.0;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Read {
         path: PathBuf,
         #[source]
@@ -44,13 +44,13 @@ pub enum CheckError {
     },
     #[error("{path}: not a dosesim results.json: {problem}")]
     Format { path: PathBuf, problem: String },
-    #[error("{path}: recorded scenario: {source}")]
+    #[error("{path}: recorded scenario")]
     Scenario {
         path: PathBuf,
         #[source]
         source: ScenarioError,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Run {
         path: PathBuf,
         #[source]
@@ -276,32 +276,43 @@ pub fn check(
 
 fn compare_scenario(run: &ScenarioRun, old: &RecordedScenario, z: f64, report: &mut CheckReport) {
     let s = &run.scenario;
-    let key = |truth: &str, design: &str, method: Method| {
-        format!("{} / {truth} / {design} ({})", s.name, method.name())
+    // Results are matched by (truth, design, method), never by a string that
+    // joins them: names may hold any separator.
+    let name = |truth: &str, design: &str, method: &str| {
+        format!("{} / {truth} / {design} ({method})", s.name)
     };
-    let mut recorded: BTreeMap<String, &OperatingCharacteristics> = old
+    let mut recorded: BTreeMap<(&str, &str, &str), &OperatingCharacteristics> = old
         .results
         .iter()
-        .map(|r| (key(&r.truth, &r.design, r.oc.method), &r.oc))
+        .map(|r| {
+            (
+                (r.truth.as_str(), r.design.as_str(), r.oc.method.name()),
+                &r.oc,
+            )
+        })
         .collect();
     for r in &run.results {
-        let name = key(
-            &s.truths[r.truth].name,
-            &s.designs[r.design].name,
-            r.oc.method,
+        let key = (
+            s.truths[r.truth].name.as_str(),
+            s.designs[r.design].name.as_str(),
+            r.oc.method.name(),
         );
-        match recorded.remove(&name) {
+        let name = name(key.0, key.1, key.2);
+        match recorded.remove(&key) {
             Some(old) => compare_result(&name, old, &r.oc, z, report),
             None => report
                 .unmatched
                 .push(format!("{name}: not in the recorded results")),
         }
     }
-    report.unmatched.extend(
-        recorded
-            .into_keys()
-            .map(|name| format!("{name}: recorded but not computed now")),
-    );
+    report
+        .unmatched
+        .extend(recorded.into_keys().map(|(truth, design, method)| {
+            format!(
+                "{}: recorded but not computed now",
+                name(truth, design, method)
+            )
+        }));
 
     // Paired differences: the difference with its paired standard error, the
     // figure a comparison of designs rests on.
@@ -316,15 +327,16 @@ fn compare_scenario(run: &ScenarioRun, old: &RecordedScenario, z: f64, report: &
             method.name()
         )
     };
-    let mut recorded: BTreeMap<(String, &str), &RecordedComparison> = old
+    // Matched by indices: the recorded job rebuilds the same truths and designs.
+    let mut recorded: BTreeMap<(usize, usize, usize, &str, &str), &RecordedComparison> = old
         .comparisons
         .iter()
-        .map(|c| ((pair(c.truth, c.a, c.b, c.method), c.figure.as_str()), c))
+        .map(|c| ((c.truth, c.a, c.b, c.method.name(), c.figure.as_str()), c))
         .collect();
     for c in &run.comparisons {
         let name = pair(c.truth, c.a, c.b, c.method);
         let figure = format!("diff[{}]", c.figure);
-        match recorded.remove(&(name.clone(), c.figure)) {
+        match recorded.remove(&(c.truth, c.a, c.b, c.method.name(), c.figure)) {
             Some(old) => {
                 let o = Estimate {
                     value: old.diff,
@@ -341,11 +353,10 @@ fn compare_scenario(run: &ScenarioRun, old: &RecordedScenario, z: f64, report: &
                 .push(format!("{name} {figure}: not in the recorded comparisons")),
         }
     }
-    report
-        .unmatched
-        .extend(recorded.into_iter().map(|((name, figure), _)| {
-            format!("{name} diff[{figure}]: recorded but not computed now")
-        }));
+    report.unmatched.extend(recorded.into_values().map(|c| {
+        let name = pair(c.truth, c.a, c.b, c.method);
+        format!("{name} diff[{}]: recorded but not computed now", c.figure)
+    }));
 }
 
 fn compare_result(
@@ -389,6 +400,18 @@ fn compare_result(
                 est(new, lookup(n, v)),
             ));
         }
+    }
+    // Standard deviations: an estimate from R trials has an error of about
+    // sd / sqrt(2R).
+    for (label, o, n) in [
+        ("sd_n", old.sd_n, new.sd_n),
+        ("sd_dlt", old.sd_dlt, new.sd_dlt),
+    ] {
+        let est = |oc: &OperatingCharacteristics, sd: f64| Estimate {
+            value: sd,
+            se: oc.trials.map_or(0.0, |r| sd / (2.0 * r as f64).sqrt()),
+        };
+        figures.push((label.to_string(), est(old, o), est(new, n)));
     }
     for (figure, o, n) in figures {
         compare_figure(result, figure, o, n, new.method, z, report);

@@ -171,12 +171,14 @@ pub struct TableArgs {
 /// Which engine evaluates the scenarios.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
-    /// Exact where the design has an exact engine: today every design
-    /// (the 3+3 and A+B family), so the same as `exact`.
+    /// Exact where every design's trial tree allows (every design kind, up
+    /// to a size: many doses and patients for the interval designs and the
+    /// CRM), else Monte Carlo, with a note naming the design.
     Auto,
     /// Monte Carlo simulation.
     Mc,
-    /// Exact enumeration of trial paths (3+3 and A+B designs).
+    /// Exact operating characteristics; a design too large for them is an
+    /// error.
     Exact,
     /// Both, and a self-check of every Monte Carlo figure against the exact
     /// one (|z| > 4 is flagged; written to selfcheck.csv).

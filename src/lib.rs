@@ -6,6 +6,7 @@ pub mod engine;
 pub mod exact;
 pub mod grid;
 pub mod html;
+pub mod input;
 pub mod job;
 pub mod plot;
 pub mod report;

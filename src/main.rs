@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Parser;
 use cli::{CheckArgs, Cli, Command, ExactArgs, MergeArgs, OutputArgs, RunArgs, TableArgs};
 use dosesim::check::{CheckError, Recorded};
+use dosesim::design::Preset;
 use dosesim::job::Job;
 use dosesim::plot::{self, PlotError};
 use dosesim::report::decision_table::{self, DecisionTable, TableFlagError};
@@ -82,7 +83,23 @@ fn threads(threads: Option<u16>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Refuses a preset named twice in `--preset`: two designs of one name, which
+/// a scenario file may not have either (and `check` could not tell apart).
+fn distinct_presets(presets: &[Preset]) -> Result<(), BadFlag> {
+    match presets
+        .iter()
+        .enumerate()
+        .find(|&(i, p)| presets[..i].contains(p))
+    {
+        Some((_, p)) => Err(BadFlag(format!(
+            "--preset {p} given twice: expected each preset at most once"
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn exact(args: ExactArgs) -> anyhow::Result<ExitCode> {
+    distinct_presets(&args.preset)?;
     let scenario = Scenario::from_curve(args.p_dlt, args.target, &args.preset)?;
     let run = ScenarioRun::evaluate(scenario, MethodChoice::Exact, &|_| {})?;
     Printer::default().print(&report::table(&run));
@@ -142,6 +159,7 @@ fn table(args: TableArgs) -> anyhow::Result<ExitCode> {
 
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     threads(args.threads)?;
+    distinct_presets(&args.preset)?;
     let overrides = Overrides {
         trials: args.trials,
         seed: args.seed,
@@ -241,9 +259,10 @@ fn merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     threads(args.threads)?;
-    if args.tolerance.is_nan() || args.tolerance <= 0.0 {
+    // An infinite tolerance would let every Monte Carlo figure move.
+    if !(args.tolerance.is_finite() && args.tolerance > 0.0) {
         anyhow::bail!(BadFlag(format!(
-            "--tolerance {}: expected a positive number of standard errors",
+            "--tolerance {}: expected a finite positive number of standard errors",
             args.tolerance
         )));
     }

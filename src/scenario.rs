@@ -37,7 +37,7 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScenarioError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Read {
         path: PathBuf,
         #[source]
@@ -250,15 +250,9 @@ impl Scenario {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(read)?.len();
-        if size > MAX_FILE_BYTES {
-            return Err(ScenarioError::Invalid {
-                path: path.to_path_buf(),
-                field: "(file)".into(),
-                problem: format!("is {size} bytes: at most {MAX_FILE_BYTES} are read"),
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(read)?;
+        let bytes = crate::input::read_limited(path, MAX_FILE_BYTES).map_err(read)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         Scenario::parse(&text, path)
     }
 

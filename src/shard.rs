@@ -33,7 +33,7 @@ pub const MAX_SHARDS: u32 = 100_000;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum MergeError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Read {
         path: PathBuf,
         #[source]
@@ -59,7 +59,7 @@ pub enum MergeError {
         count: u32,
         have: String,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Scenario {
         path: PathBuf,
         #[source]

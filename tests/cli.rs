@@ -425,6 +425,66 @@ fn an_output_directory_that_cannot_be_written_is_bad_input() {
 }
 
 #[test]
+fn a_preset_named_twice_is_bad_input() {
+    let (dir, path) = scenario(SMALL);
+    let out = dir.path().join("out");
+    let run = [
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    for command in [&run[..], &["exact", "--p", "0.1,0.2"]] {
+        dosesim()
+            .args(command)
+            .args(["--preset", "korn,strict,korn"])
+            .assert()
+            .failure()
+            .code(2)
+            .stderr(predicate::str::contains("--preset korn given twice"));
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn devices_and_fifos_are_refused_without_reading_them() {
+    let dir = TempDir::new().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let mut inputs = vec![dir.path().join("fifo.toml")];
+    if !made.is_ok_and(|s| s.success()) {
+        inputs.clear();
+    }
+    if Path::new("/dev/zero").exists() {
+        inputs.push("/dev/zero".into());
+    }
+    for input in inputs {
+        dosesim()
+            .arg("run")
+            .arg(&input)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .failure()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+    }
+}
+
+#[test]
+fn an_io_error_names_its_cause_once() {
+    let missing = repo("no/such/file.toml");
+    let out = dosesim().arg("run").arg(&missing).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no/such/file.toml: cannot read: "),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_empty_directory_of_scenarios_is_bad_input() {
     let dir = TempDir::new().unwrap();
     dosesim()

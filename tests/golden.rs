@@ -183,12 +183,30 @@ fn a_file_that_is_not_a_results_json_is_bad_input() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read"));
+    for tolerance in ["0", "inf", "1e400", "NaN"] {
+        dosesim()
+            .args(["check", "--tolerance", tolerance])
+            .arg(&golden()[0])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--tolerance"));
+    }
+}
+
+#[test]
+fn a_moved_standard_deviation_fails() {
+    let (_dir, path) = perturbed(|doc| {
+        let oc = &mut result(doc, "exact", 1)["oc"];
+        let sd = oc["sd_n"].as_f64().unwrap();
+        oc["sd_n"] = serde_json::json!(sd + 0.01);
+    });
     dosesim()
-        .args(["check", "--tolerance", "0"])
-        .arg(&golden()[0])
+        .arg("check")
+        .arg(&path)
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--tolerance"));
+        .code(1)
+        .stdout(predicate::str::contains("sd_n"))
+        .stdout(predicate::str::contains("1 moved"));
 }
 
 #[test]
@@ -238,4 +256,41 @@ fn a_results_file_of_an_older_schema_is_refused_clearly() {
         .stderr(predicate::str::contains(
             "schema is \"dosesim-results/v1\": another version of dosesim wrote it",
         ));
+}
+
+#[test]
+fn names_holding_separators_check_clean() {
+    // "a / b" × "c" and "a" × "b / c" join to the same string.
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("names.toml");
+    std::fs::write(
+        &scenario,
+        "[[truth]]\nname = \"a / b\"\np_dlt = [0.1, 0.3]\n\
+         [[truth]]\nname = \"a\"\np_dlt = [0.2, 0.4]\n\
+         [[design]]\nname = \"c\"\npreset = \"korn\"\n\
+         [[design]]\nname = \"b / c\"\npreset = \"strict\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    dosesim()
+        .arg("run")
+        .arg(&scenario)
+        .args([
+            "--method",
+            "both",
+            "--trials",
+            "2000",
+            "--no-charts",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    dosesim()
+        .arg("check")
+        .arg(out.join("results.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 moved"));
 }

@@ -221,8 +221,7 @@ impl AnyDesign {
             // The polynomial sweep has no state limit.
             AnyDesign::AB(_) => true,
             AnyDesign::Crm(d) => matches!(d.state_graph(), Some(Some(_))),
-            // The multinomial sum has (N + 1) × K × (N + 1) states at most.
-            AnyDesign::Benchmark(_) => true,
+            AnyDesign::Benchmark(b) => b.exact_is_quick(),
             AnyDesign::Interval(d) => {
                 // Remembered per design: a run asks several times (planning,
                 // shards, merge), and a "no" costs seconds.

@@ -60,6 +60,14 @@ impl Benchmark {
         self.max_n
     }
 
+    /// Whether [`Benchmark::selection`] is quick: its work grows as
+    /// K² (N + 1)³, about 0.5 s at the bound (N = 60 at K = 10; N = 120 at
+    /// K = 5). Beyond, Monte Carlo is faster for any useful precision.
+    pub fn exact_is_quick(&self) -> bool {
+        let (k, n) = (self.doses as f64, f64::from(self.max_n) + 1.0);
+        k * k * n * n * n <= 5e7
+    }
+
     pub fn target(&self) -> f64 {
         self.target
     }
@@ -294,6 +302,13 @@ mod tests {
                 proptest::prop_assert!((e - l).abs() < 1e-12, "{:?} n {}: {:?} vs {:?}", p, n, exact, listed);
             }
         }
+    }
+
+    #[test]
+    fn large_benchmarks_are_left_to_monte_carlo() {
+        assert!(Benchmark::new(0.3, 24, 5).unwrap().exact_is_quick());
+        assert!(Benchmark::new(0.3, 60, 10).unwrap().exact_is_quick());
+        assert!(!Benchmark::new(0.3, 200, 10).unwrap().exact_is_quick());
     }
 
     #[test]

@@ -143,7 +143,7 @@ impl Joint {
 /// A design decided something outside its declared bounds in a simulated
 /// trial: a bug in the design, reported instead of a wrong tally.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("trial {trial} (seed {seed}): {source}")]
+#[error("trial {trial} (seed {seed})")]
 pub struct TrialError {
     /// Which of the designs run together (0-based).
     pub design: usize,
@@ -622,7 +622,10 @@ mod tests {
             .find(|&t| (0..3).any(|j| thresholds.dlt(0, stream.tolerance(t, j))))
             .unwrap();
         assert_eq!(error.trial, first);
-        assert!(error.to_string().contains("patients per dose"), "{error}");
+        assert!(error.to_string().starts_with("trial "), "{error}");
+        // The cause is the error's source, which `{:#}` chains print once.
+        let cause = error.source.to_string();
+        assert!(cause.contains("patients per dose"), "{cause}");
     }
 
     #[test]

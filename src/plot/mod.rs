@@ -52,7 +52,7 @@ pub(crate) use charts::group_digits;
 pub enum PlotError {
     #[error("{path}: cannot draw chart: {message}")]
     Draw { path: PathBuf, message: String },
-    #[error("{path}: cannot write: {source}")]
+    #[error("{path}: cannot write")]
     Write {
         path: PathBuf,
         #[source]

@@ -94,6 +94,10 @@ pub enum JsonReadError {
     Format(String),
 }
 
+/// Largest results.json or part file read: a sweep's can run to hundreds of
+/// MB.
+pub const MAX_JSON_BYTES: u64 = 8 << 30;
+
 /// Reads a JSON file that dosesim wrote, with `"schema": schema`. The schema
 /// is checked first, so another JSON file gets a plain answer (naming
 /// `written_by`) rather than a complaint about a missing field.
@@ -102,7 +106,7 @@ pub fn read_json<T: serde::de::DeserializeOwned>(
     schema: &str,
     written_by: &str,
 ) -> Result<T, JsonReadError> {
-    let bytes = std::fs::read(path).map_err(JsonReadError::Io)?;
+    let bytes = crate::input::read_limited(path, MAX_JSON_BYTES).map_err(JsonReadError::Io)?;
     let format = |e: serde_json::Error| JsonReadError::Format(e.to_string());
     #[derive(serde::Deserialize)]
     struct Header {

@@ -43,14 +43,15 @@ pub fn benchmark_note(run: &ScenarioRun) -> Option<String> {
     Some(format!(
         "The optimal benchmark ({named}O'Quigley, Paoletti & Maccario 2002) is the reference, \
          not a design: what {max_n} patients could tell with complete information, each seen \
-         at every dose, selecting the dose whose observed DLT rate is closest to the target. \
-         It treats nobody, so its sample size and DLT figures are empty."
+         at every dose, selecting the dose whose observed DLT rate is closest to the target \
+         (so pcs_closest is its PCS). It treats nobody, so its sample size and DLT figures \
+         are empty."
     ))
 }
 
 /// An output that could not be written.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: cannot write: {source}")]
+#[error("{path}: cannot write")]
 pub struct ReportError {
     pub path: PathBuf,
     #[source]

@@ -200,7 +200,15 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
                     _ => {}
                 }
             }
-            row.push(format!("{above} / {below}"));
+            // A figure the benchmark lacks has no direction either way.
+            let applicable = run.comparisons.iter().any(|c| {
+                (c.method, c.a, c.b, c.figure) == (method, a, b, figure) && !c.diff.is_nan()
+            });
+            row.push(if applicable {
+                format!("{above} / {below}")
+            } else {
+                NOT_APPLICABLE.to_string()
+            });
         }
         rows.push(row);
     }

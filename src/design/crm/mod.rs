@@ -271,8 +271,9 @@ type SharedGraph = Arc<OnceLock<Option<StateGraph>>>;
 /// state — seconds when it turns out too large — so equal designs share one.
 static GRAPHS: Mutex<Vec<((CrmParams, usize), SharedGraph)>> = Mutex::new(Vec::new());
 
-/// How many graphs [`GRAPHS`] keeps: each can take tens of MB.
-const KEPT_GRAPHS: usize = 8;
+/// How many graphs [`GRAPHS`] keeps: as many as a scenario has designs, so
+/// a run never rebuilds one (each can take tens of MB).
+const KEPT_GRAPHS: usize = crate::scenario::MAX_DESIGNS;
 
 /// The graph slot of the CRM with `params` for `doses` doses, shared with
 /// every other instance of it while kept.
@@ -326,10 +327,15 @@ impl CrmDesign {
                 ),
             ));
         }
-        if !(p.prior_sd > 0.0 && p.prior_sd <= 10.0) {
+        // Below 0.01 the prior fixes β whatever the data; the quadrature's
+        // grid is sized for the prior's width.
+        if !(0.01..=10.0).contains(&p.prior_sd) {
             return Err(invalid(
                 "prior_sd",
-                format!("= {}: expected a standard deviation in (0, 10]", p.prior_sd),
+                format!(
+                    "= {}: expected a standard deviation from 0.01 to 10",
+                    p.prior_sd
+                ),
             ));
         }
         if !(1..=MAX_COHORT).contains(&p.cohort_size) {
@@ -618,6 +624,8 @@ mod tests {
         );
         assert_eq!(build(&|p| p.max_n = 13), Some("max_n"));
         assert_eq!(build(&|p| p.prior_sd = 0.0), Some("prior_sd"));
+        // A prior this narrow would need a grid of billions of nodes.
+        assert_eq!(build(&|p| p.prior_sd = 1e-300), Some("prior_sd"));
         assert_eq!(build(&|p| p.start_dose = 4), Some("start_dose"));
         assert_eq!(
             build(&|p| p.stop_if_p1_above = Some(1.0)),
