@@ -15,6 +15,7 @@
 use crate::engine::{Joint, Shard, shape_of};
 use crate::job::Job;
 use crate::report::{JsonReadError, read_json};
+use crate::rng::Stream;
 use crate::run::{Counts, build_designs};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::tally::{PairTally, Tally};
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 /// The format of a part file.
 /// v2: tallies count stop reasons; patients have their own random numbers.
-pub const PART_SCHEMA: &str = "dosesim-part/v2";
+pub const PART_SCHEMA: &str = "dosesim-part/v3";
 
 /// Most shards a run may be split into: far more than batches in most runs,
 /// and a bound on what merge allocates for a part file's claim.
@@ -109,6 +110,10 @@ pub struct Part {
     pub job: Job,
     /// Per scenario (`None` when the method does not simulate), per truth.
     pub counts: Vec<Option<Vec<JointRecord>>>,
+    /// [`Part::content_checksum`] when written: catches a bit flipped or a
+    /// digit changed in a copy even where the counts stay consistent (a
+    /// deliberate edit that recomputes it cannot be told apart).
+    pub checksum: String,
 }
 
 /// A [`Joint`] as stored: each design's tally sparsely, the pair sums whole.
@@ -148,7 +153,33 @@ impl Part {
                 .iter()
                 .map(|c| c.as_ref().map(|c| c.iter().map(JointRecord::new).collect()))
                 .collect(),
+            checksum: String::new(),
         }
+        .sealed()
+    }
+
+    /// This part with its checksum set.
+    fn sealed(mut self) -> Self {
+        self.checksum = self.content_checksum();
+        self
+    }
+
+    /// A 64-bit hash, in hex, of everything the part says but the checksum:
+    /// its JSON with the checksum empty, through the random stream's mixer.
+    pub fn content_checksum(&self) -> String {
+        let unsealed = Part {
+            checksum: String::new(),
+            ..self.clone()
+        };
+        let bytes = serde_json::to_vec(&unsealed).unwrap_or_default();
+        let hash = bytes
+            .chunks(8)
+            .fold(Stream::new(bytes.len() as u64), |h, chunk| {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                Stream::new(h.at(u64::from_le_bytes(word)))
+            });
+        format!("{:016x}", hash.at(0))
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -200,6 +231,14 @@ pub fn merge(
     }
     let mut seen: Vec<Option<&Path>> = vec![None; count as usize];
     for (path, part) in &parts {
+        if part.checksum != part.content_checksum() {
+            return Err(MergeError::Format {
+                path: path.clone(),
+                problem: "its checksum does not match its contents: the file was altered \
+                          or damaged after dosesim wrote it"
+                    .to_string(),
+            });
+        }
         let different = |difference: String| MergeError::DifferentRun {
             path: path.clone(),
             first: first_path.clone(),
@@ -348,8 +387,10 @@ fn add_counts(
                     .ok_or_else(|| bad("a cell index outside the tally"))?;
                 *slot = c;
             }
-            let tally =
-                Tally::from_counts(shape, &counts).ok_or_else(|| bad("inconsistent counts"))?;
+            let overdose = scenario.truths[t].overdose_mask(scenario.target);
+            let tally = Tally::from_counts(shape, &counts)
+                .filter(|tally| tally.overdose_agrees(overdose))
+                .ok_or_else(|| bad("inconsistent counts: its tables disagree with one another"))?;
             if tally.total() != trials {
                 return Err(bad(&format!(
                     "{} trials, but this shard runs {trials}",

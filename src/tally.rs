@@ -330,7 +330,8 @@ impl Tally<u64> {
     }
 
     /// The tally whose [`Self::counts`] are `counts`; `None` when their number
-    /// does not fit `shape` or the tables do not each count `total` trials.
+    /// does not fit `shape`, the tables do not each count `total` trials, or
+    /// they disagree with one another (see `tables_agree`).
     pub fn from_counts(shape: Shape, counts: &[u64]) -> Option<Self> {
         let mut tally = Tally::new(shape);
         let (&total, mut rest) = counts.split_first()?;
@@ -350,7 +351,69 @@ impl Tally<u64> {
             && sums_to_total(&tally.stop)
             && sums_to_total(&tally.dlt_by_n)
             && sums_to_total(&tally.over_by_n);
-        whole.then_some(tally)
+        (whole && tally.tables_agree()).then_some(tally)
+    }
+
+    /// Whether the patients at over-dosing doses (the bits of `overdose`),
+    /// per N, are those the per-dose table holds there.
+    pub fn overdose_agrees(&self, overdose: u32) -> bool {
+        let width = self.shape.width();
+        let (mut counted, mut from_doses) = (vec![0u128; width], vec![0u128; width]);
+        for (o, n, w) in self.overdosed_and_n() {
+            counted[n] += o as u128 * u128::from(w);
+        }
+        for d in doses(overdose).take_while(|&d| d < self.shape.num_doses) {
+            for (nd, n, w) in self.dose_n_and_n(d) {
+                from_doses[n] += nd as u128 * u128::from(w);
+            }
+        }
+        counted == from_doses
+    }
+
+    /// Whether the tables count the same trials: each trial is in every
+    /// table once, so their margins must agree. Per N, the trials of
+    /// (DLTs, N) and of (N_over, N) are as many, and their patients per dose
+    /// add up to N each; per dose, (n_d, N) and x_d count the same trials;
+    /// and the DLTs per dose add up to the total DLTs. Sums are taken in
+    /// u128, so no cell, however large, can wrap one into agreement.
+    fn tables_agree(&self) -> bool {
+        let width = self.shape.width();
+        let k = self.shape.num_doses;
+        let wide = u128::from;
+        let mut by_n = vec![0u128; width];
+        let mut over_by_n = vec![0u128; width];
+        let mut patients_by_n = vec![0u128; width];
+        let mut dlts = 0u128;
+        for (x, n, w) in self.dlts_and_n() {
+            by_n[n] += wide(w);
+            dlts += x as u128 * wide(w);
+        }
+        for (_, n, w) in self.overdosed_and_n() {
+            over_by_n[n] += wide(w);
+        }
+        let mut dose_dlts = 0u128;
+        for d in 0..k {
+            let mut treated = 0u128;
+            for (nd, n, w) in self.dose_n_and_n(d) {
+                // A trial that treated the dose gave it at least one patient
+                // and no more than the trial's.
+                if nd == 0 || nd > n {
+                    return false;
+                }
+                treated += wide(w);
+                patients_by_n[n] += nd as u128 * wide(w);
+            }
+            let mut treated_x = 0u128;
+            for (x, w) in self.dose_dlts(d) {
+                treated_x += wide(w);
+                dose_dlts += x as u128 * wide(w);
+            }
+            if treated != treated_x || treated > wide(self.total) {
+                return false;
+            }
+        }
+        let patients_agree = (0..width).all(|n| patients_by_n[n] == n as u128 * by_n[n]);
+        by_n == over_by_n && patients_agree && dose_dlts == dlts
     }
 }
 
@@ -610,6 +673,49 @@ mod tests {
         assert_eq!(b.overdosed_and_n().collect::<Vec<_>>(), vec![(3, 12, 2)]);
         assert_eq!(b.dose_n_and_n(1).collect::<Vec<_>>(), vec![(6, 12, 2)]);
         assert_eq!(b.dose_dlts(2).collect::<Vec<_>>(), vec![(2, 2)]);
+    }
+
+    #[test]
+    fn tables_that_disagree_are_refused() {
+        use crate::design::{AbDesign, AbParams, Preset};
+        use crate::engine::{McSettings, simulate};
+        use crate::truth::Truth;
+        let design = AbDesign::new(AbParams::three_plus_three(Preset::Korn), 3).unwrap();
+        let truth = Truth::new("t", vec![0.1, 0.3, 0.5]).unwrap();
+        let overdose = truth.overdose_mask(0.3);
+        let settings = McSettings {
+            trials: 2000,
+            seed: 1,
+        };
+        let tally = simulate(&design, &truth, 0.3, settings, &|_| {}).unwrap();
+        let (shape, counts) = (tally.shape(), tally.counts());
+        let accepted = |counts: &[u64]| {
+            Tally::from_counts(shape, counts).is_some_and(|t| t.overdose_agrees(overdose))
+        };
+        assert!(accepted(&counts));
+        // Where each table starts in `counts`.
+        let (k, w, per_dose) = (shape.num_doses, shape.width(), shape.max_per_dose + 1);
+        let over_by_n = 1 + (k + 1) + 2 * StopReason::ALL.len() + w * w;
+        let dose_n_by_n = over_by_n + w * w;
+        let dose_x = dose_n_by_n + k * per_dose * w;
+        let first_used = |from: usize| from + counts[from..].iter().position(|&c| c > 0).unwrap();
+        // One per-dose DLT cell raised by 1000 (what a fuzzer did: the
+        // per-dose DLTs then add up to more than the total).
+        let mut edited = counts.clone();
+        edited[first_used(dose_x)] += 1000;
+        assert!(!accepted(&edited));
+        // A per-dose allocation cell set to 2^64 − 1.
+        let mut edited = counts.clone();
+        edited[first_used(dose_n_by_n)] = u64::MAX;
+        assert!(!accepted(&edited));
+        // One trial moved to one more patient at over-dosing doses: every
+        // table still sums to the total, but the doses say otherwise.
+        let mut edited = counts.clone();
+        let cell = first_used(over_by_n);
+        edited[cell] -= 1;
+        edited[cell + w] += 1;
+        assert!(Tally::from_counts(shape, &edited).is_some());
+        assert!(!accepted(&edited));
     }
 
     #[test]

@@ -154,6 +154,13 @@ fn many_shards_of_few_batches_merge() {
     }
 }
 
+/// A part's JSON with its checksum recomputed, as a deliberate editor would.
+fn resealed(mut doc: serde_json::Value) -> serde_json::Value {
+    let part: dosesim::shard::Part = serde_json::from_value(doc.clone()).unwrap();
+    doc["checksum"] = serde_json::json!(part.content_checksum());
+    doc
+}
+
 #[test]
 fn bad_sets_of_parts_are_refused() {
     let s = Setup::new();
@@ -204,44 +211,49 @@ fn bad_sets_of_parts_are_refused() {
     std::fs::write(&truncated, &text[..text.len() / 2]).unwrap();
     refused(&[truncated], "not a dosesim part file");
 
-    // A part whose counts were edited: the totals no longer add up.
+    // A part whose counts were edited: its checksum no longer matches; and
+    // where the editor recomputed it, the totals no longer add up.
     let tampered = s.path("tampered");
     std::fs::create_dir(&tampered).unwrap();
+    let edited = tampered.join("part-000-of-003.json");
+    let write = |doc: &serde_json::Value| {
+        std::fs::write(&edited, serde_json::to_vec(doc).unwrap()).unwrap();
+    };
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let cells = &mut doc["counts"][0][0]["tallies"][1];
     cells[0][1] = serde_json::json!(cells[0][1].as_u64().unwrap() + 1);
-    let edited = tampered.join("part-000-of-003.json");
-    std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
-    refused(
-        &[edited, parts[1].clone(), parts[2].clone()],
-        "design \"3+3 korn\": inconsistent counts",
-    );
+    write(&doc);
+    let rest = [parts[1].clone(), parts[2].clone()];
+    let with_edited = [&[edited.clone()][..], &rest].concat();
+    refused(&with_edited, "its checksum does not match its contents");
+    write(&resealed(doc));
+    refused(&with_edited, "design \"3+3 korn\": inconsistent counts");
+    // The fuzzer's edit: 1000 more DLTs in the last per-dose DLT cell, which
+    // every table's total survives but the per-dose DLTs do not.
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cells = doc["counts"][0][0]["tallies"][1].as_array_mut().unwrap();
+    let last = cells.last_mut().unwrap();
+    last[1] = serde_json::json!(last[1].as_u64().unwrap() + 1000);
+    write(&resealed(doc));
+    refused(&with_edited, "its tables disagree with one another");
 
     // A part from another build of the engine.
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     doc["engine"] = serde_json::json!(12345);
-    let edited = tampered.join("part-000-of-003.json");
-    std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
+    write(&resealed(doc));
     refused(
         &[parts[1].clone(), edited.clone(), parts[2].clone()],
         "built from a different engine",
     );
-    refused(
-        &[edited, parts[1].clone(), parts[2].clone()],
-        "written by a different build of dosesim",
-    );
+    refused(&with_edited, "written by a different build of dosesim");
 
     // Paired sums edited: a sum of squares, then a cross sum.
     for (field, index) in [("sum_sq", 2), ("cross", 0)] {
         let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         let cell = &mut doc["counts"][0][0]["pairs"][field][index];
         *cell = serde_json::json!(cell.as_u64().unwrap() * 1000 + 7);
-        let edited = tampered.join("part-000-of-003.json");
-        std::fs::write(&edited, serde_json::to_vec(&doc).unwrap()).unwrap();
-        refused(
-            &[edited, parts[1].clone(), parts[2].clone()],
-            "paired sums inconsistent with the tallies",
-        );
+        write(&resealed(doc));
+        refused(&with_edited, "paired sums inconsistent with the tallies");
     }
 }
 
