@@ -162,7 +162,13 @@ fn scenario_section(out: &mut String, i: usize, run: &ScenarioRun, charts: &[Svg
         for chart in charts.iter().filter(|c| c.truth == t) {
             // The chart draws its own title; its <title> element names it
             // for screen readers.
-            let _ = writeln!(out, "<figure>\n{}\n</figure>", chart.svg.trim());
+            let _ = writeln!(
+                out,
+                "<figure>\n{}\n<figcaption>{}.png, {}.svg</figcaption>\n</figure>",
+                chart.svg.trim(),
+                escape(&chart.stem),
+                escape(&chart.stem)
+            );
         }
     }
     out.push_str("</section>\n");

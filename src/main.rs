@@ -295,12 +295,15 @@ fn write_outputs(out: &OutputArgs, job: &Job, runs: &[ScenarioRun]) -> anyhow::R
     } else {
         Some(dosesim::html::report_html(runs)?)
     };
-    let mut written = report::write_outputs(&out.out, job, runs, html.as_deref())?;
-    if !out.no_charts {
-        for run in runs {
-            written.extend(plot::write_charts(run, &out.out)?);
+    let written = report::staged(&out.out, |dir| -> anyhow::Result<Vec<std::path::PathBuf>> {
+        let mut written = report::write_outputs(dir, job, runs, html.as_deref())?;
+        if !out.no_charts {
+            for run in runs {
+                written.extend(plot::write_charts(run, dir)?);
+            }
         }
-    }
+        Ok(written)
+    })?;
     let charts = written
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "png" || e == "svg"))

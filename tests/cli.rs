@@ -473,6 +473,45 @@ fn devices_and_fifos_are_refused_without_reading_them() {
 }
 
 #[test]
+fn long_names_give_bounded_distinct_file_names() {
+    // 400 characters each, differing in the last: a chart named after them
+    // would pass the file system's 255-byte limit.
+    let (long_a, long_b) = ("x".repeat(400), format!("{}y", "x".repeat(399)));
+    let text = format!(
+        "[[truth]]\nname = \"{long_a}\"\np_dlt = [0.1, 0.3]\n\
+         [[truth]]\nname = \"{long_b}\"\np_dlt = [0.1, 0.35]\n"
+    );
+    let (dir, path) = scenario(&text);
+    let out = dir.path().join("out");
+    dosesim()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| n.len() <= 100), "{names:?}");
+    let selection = names
+        .iter()
+        .filter(|n| n.ends_with("__selection.png"))
+        .count();
+    assert_eq!(selection, 2, "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with(".dosesim-staging")),
+        "{names:?}"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("__selection.png"),
+        "the report names the chart files"
+    );
+}
+
+#[test]
 fn an_io_error_names_its_cause_once() {
     let missing = repo("no/such/file.toml");
     let out = dosesim().arg("run").arg(&missing).output().unwrap();

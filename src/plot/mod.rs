@@ -36,6 +36,7 @@ mod charts;
 mod draw;
 mod text;
 
+use crate::rng::Stream;
 use crate::run::{PairResult, ScenarioRun};
 use crate::summary::Method;
 use charts::{BarChart, patients_chart, sample_size_chart, selection_chart};
@@ -110,6 +111,24 @@ pub struct SvgChart {
 /// `name` reduced to `[a-z0-9-]`: lower case, every other run of characters
 /// one `-`, none at either end; `"x"` if nothing is left.
 pub fn slug(name: &str) -> String {
+    let out = full_slug(name);
+    // File names are bounded (255 bytes on most systems, and a chart's name
+    // joins a scenario's and a truth's): a long slug keeps its start and
+    // gains a hash of the whole name, so distinct names stay distinct. The
+    // report names each chart's files under it.
+    const MAX_SLUG: usize = 60;
+    if out.len() <= MAX_SLUG {
+        return out;
+    }
+    let hash = name.bytes().fold(Stream::new(name.len() as u64), |h, b| {
+        Stream::new(h.at(u64::from(b)))
+    });
+    let start = out[..MAX_SLUG - 9].trim_end_matches('-');
+    format!("{start}-{:08x}", hash.at(0) >> 32)
+}
+
+/// `name` in lower-case ASCII letters and digits, other runs as one `-`.
+fn full_slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

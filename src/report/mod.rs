@@ -69,6 +69,34 @@ pub const OUTPUT_FILES: [&str; 6] = [
     "results.json",
 ];
 
+/// Runs `write` on a fresh directory inside `dir` and, when it succeeds,
+/// moves every file it wrote into `dir`; returns their paths there. A run
+/// whose writing fails part-way (a disk full, a name the file system
+/// refuses) leaves `dir` as it was: its outputs are all or nothing.
+pub fn staged<E: From<ReportError>>(
+    dir: &Path,
+    write: impl FnOnce(&Path) -> Result<Vec<PathBuf>, E>,
+) -> Result<Vec<PathBuf>, E> {
+    let staging = tempfile::Builder::new()
+        .prefix(".dosesim-staging-")
+        .tempdir_in(dir)
+        .map_err(|source| ReportError {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    let written = write(staging.path())?;
+    let mut moved = Vec::with_capacity(written.len());
+    for path in written {
+        let target = dir.join(path.file_name().unwrap_or_default());
+        std::fs::rename(&path, &target).map_err(|source| ReportError {
+            path: target.clone(),
+            source,
+        })?;
+        moved.push(target);
+    }
+    Ok(moved)
+}
+
 /// Creates `dir` if needed and checks that files can be created in it, so a
 /// long run fails at the start rather than at the end.
 pub fn prepare_dir(dir: &Path) -> Result<(), ReportError> {
@@ -172,4 +200,41 @@ pub fn write_files(dir: &Path, contents: &[(&str, Vec<u8>)]) -> Result<Vec<PathB
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod staging_tests {
+    use super::*;
+
+    #[test]
+    fn staged_outputs_are_all_or_nothing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let write_two = |fail: bool| {
+            staged(
+                dir.path(),
+                |staging: &Path| -> Result<Vec<PathBuf>, ReportError> {
+                    let a = staging.join("a.csv");
+                    std::fs::write(&a, "a").unwrap();
+                    if fail {
+                        return Err(ReportError {
+                            path: staging.join("b.csv"),
+                            source: std::io::Error::other("refused"),
+                        });
+                    }
+                    let b = staging.join("b.csv");
+                    std::fs::write(&b, "b").unwrap();
+                    Ok(vec![a, b])
+                },
+            )
+        };
+        assert!(write_two(true).is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "a failed run left {left:?}");
+        let written = write_two(false).unwrap();
+        assert_eq!(
+            written,
+            [dir.path().join("a.csv"), dir.path().join("b.csv")]
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
 }
