@@ -8,7 +8,6 @@ mod design_cases;
 
 use design_cases::{Misses, benchmark_cases};
 use dosesim::design::AnyDesign;
-use dosesim::engine::{McSettings, simulate};
 use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
 
@@ -52,13 +51,7 @@ fn exact_benchmark_matches_every_reference_case() {
     for case in benchmark_cases() {
         let design = AnyDesign::Benchmark(case.design.clone());
         let tally = design.exact(&case.truth, case.target).unwrap();
-        let oc = OperatingCharacteristics::from_tally(
-            &tally,
-            &case.truth,
-            case.target,
-            MtdRule::Closest,
-            None,
-        );
+        let oc = case.summarise(&tally, MtdRule::Closest, None);
         check(&case, &oc, |p| 1e-9 * p.max(1.0), &mut misses);
     }
     misses.assert_clean();
@@ -69,18 +62,7 @@ fn monte_carlo_benchmark_lands_within_four_standard_errors() {
     let r = TRIALS as f64;
     let mut misses = Misses::default();
     for (i, case) in benchmark_cases().iter().enumerate() {
-        let settings = McSettings {
-            trials: TRIALS,
-            seed: 20261209 + i as u64,
-        };
-        let tally = simulate(&case.design, &case.truth, case.target, settings, &|_| {}).unwrap();
-        let oc = OperatingCharacteristics::from_tally(
-            &tally,
-            &case.truth,
-            case.target,
-            MtdRule::Closest,
-            Some(TRIALS),
-        );
+        let (_, oc) = case.simulated(TRIALS, 20261209 + i as u64, MtdRule::Closest);
         check(
             case,
             &oc,

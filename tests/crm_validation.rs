@@ -10,8 +10,6 @@ use design_cases::{Misses, check_exact, check_mc, crm_cases, num, read_json};
 use dosesim::design::crm::{Model, getprior};
 use dosesim::design::graph::StateGraph;
 use dosesim::design::{AnyDesign, Design};
-use dosesim::engine::{McSettings, simulate};
-use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
 use std::time::Instant;
 
@@ -37,13 +35,7 @@ fn exact_crm_matches_every_reference_case() {
             swept.as_secs_f64() * 1e3,
         );
         misses.exact(format!("{} total mass", case.id), tally.total(), 1.0);
-        let oc = OperatingCharacteristics::from_tally(
-            &tally,
-            &case.truth,
-            case.target,
-            MtdRule::Closest,
-            None,
-        );
+        let oc = case.summarise(&tally, MtdRule::Closest, None);
         check_exact(&case, &oc, &mut misses);
     }
     misses.assert_clean();
@@ -54,19 +46,7 @@ fn monte_carlo_crm_lands_within_four_standard_errors_of_every_case() {
     const TRIALS: u64 = 1_000_000;
     let mut misses = Misses::default();
     for (i, case) in crm_cases().iter().enumerate() {
-        let settings = McSettings {
-            trials: TRIALS,
-            seed: 20261208 + i as u64,
-        };
-        let tally = simulate(&case.design, &case.truth, case.target, settings, &|_| {})
-            .unwrap_or_else(|e| panic!("{}: {e}", case.id));
-        let oc = OperatingCharacteristics::from_tally(
-            &tally,
-            &case.truth,
-            case.target,
-            MtdRule::Closest,
-            Some(TRIALS),
-        );
+        let (_, oc) = case.simulated(TRIALS, 20261208 + i as u64, MtdRule::Closest);
         check_mc(case, &oc, TRIALS, &mut misses);
     }
     misses.assert_clean();

@@ -8,7 +8,6 @@ mod design_cases;
 use design_cases::{Misses, cases, check_exact};
 use dosesim::design::{Decision, Design, IntervalDesign, Observed};
 use dosesim::exact::exact;
-use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -61,13 +60,7 @@ fn exact_engine_matches_every_reference_case() {
             elapsed.as_secs_f64() * 1e3
         );
         misses.exact(format!("{} total mass", case.id), tally.total(), 1.0);
-        let oc = OperatingCharacteristics::from_tally(
-            &tally,
-            &case.truth,
-            case.target,
-            MtdRule::Highest,
-            None,
-        );
+        let oc = case.summarise(&tally, MtdRule::Highest, None);
         check_exact(&case, &oc, &mut misses);
         assert_eq!(case.kind, case.design.kind().name());
     }

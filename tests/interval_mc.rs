@@ -9,8 +9,6 @@ mod design_cases;
 
 use design_cases::{Misses, cases, check_mc};
 use dosesim::design::StopReason;
-use dosesim::engine::{McSettings, simulate};
-use dosesim::summary::OperatingCharacteristics;
 use dosesim::truth::MtdRule;
 
 const TRIALS: u64 = 1_000_000;
@@ -19,19 +17,7 @@ const TRIALS: u64 = 1_000_000;
 fn monte_carlo_lands_within_four_standard_errors_of_every_case() {
     let mut misses = Misses::default();
     for (i, case) in cases().iter().enumerate() {
-        let settings = McSettings {
-            trials: TRIALS,
-            seed: 20261207 + i as u64,
-        };
-        let tally = simulate(&case.design, &case.truth, case.target, settings, &|_| {})
-            .unwrap_or_else(|e| panic!("{}: {e}", case.id));
-        let oc = OperatingCharacteristics::from_tally(
-            &tally,
-            &case.truth,
-            case.target,
-            MtdRule::Highest,
-            Some(TRIALS),
-        );
+        let (tally, oc) = case.simulated(TRIALS, 20261207 + i as u64, MtdRule::Highest);
         check_mc(case, &oc, TRIALS, &mut misses);
         // Stop reasons partition the trials, and a safety stop selects nothing.
         let stops: f64 = oc.p_stop.iter().map(|e| e.value).sum();

@@ -4,12 +4,15 @@
 //! truths, and the checks of exact and Monte Carlo figures against them.
 #![allow(dead_code)]
 
+use dosesim::design::Design;
 use dosesim::design::crm::{Model, Skeleton};
 use dosesim::design::{
     Benchmark, CrmDesign, CrmParams, IntervalDesign, IntervalKind, IntervalParams,
 };
+use dosesim::engine::{McSettings, simulate};
 use dosesim::summary::OperatingCharacteristics;
-use dosesim::truth::Truth;
+use dosesim::tally::{Tally, Weight};
+use dosesim::truth::{MtdRule, Truth};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -84,6 +87,35 @@ pub struct Case<D = IntervalDesign> {
 }
 
 impl<D> Case<D> {
+    /// `tally`, this case's trials, summarised with its truth and target;
+    /// `trials` is `None` for an exact tally.
+    pub fn summarise<W: Weight>(
+        &self,
+        tally: &Tally<W>,
+        rule: MtdRule,
+        trials: Option<u64>,
+    ) -> OperatingCharacteristics {
+        OperatingCharacteristics::from_tally(tally, &self.truth, self.target, rule, trials)
+    }
+
+    /// The case's design simulated for `trials` trials with `seed`, and its
+    /// summary under `rule`.
+    pub fn simulated(
+        &self,
+        trials: u64,
+        seed: u64,
+        rule: MtdRule,
+    ) -> (Tally<u64>, OperatingCharacteristics)
+    where
+        D: Design,
+    {
+        let settings = McSettings { trials, seed };
+        let tally = simulate(&self.design, &self.truth, self.target, settings, &|_| {})
+            .unwrap_or_else(|e| panic!("{}: {e}", self.id));
+        let oc = self.summarise(&tally, rule, Some(trials));
+        (tally, oc)
+    }
+
     pub fn outputs(&self) -> &Value {
         &self.json["outputs"]
     }
