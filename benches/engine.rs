@@ -37,6 +37,7 @@ fn engine(c: &mut Criterion) {
     let settings = McSettings {
         trials: TRIALS,
         seed: 2026,
+        timing: None,
     };
     let mut group = c.benchmark_group("mc_k5");
     group.throughput(Throughput::Elements(TRIALS));

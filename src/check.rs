@@ -19,6 +19,7 @@ use crate::job::Job;
 use crate::report::{JsonReadError, RESULTS_SCHEMA, read_json};
 use crate::run::{RunError, ScenarioRun};
 use crate::scenario::ScenarioError;
+use crate::time::TimeCharacteristics;
 use crate::summary::{Estimate, Method, OperatingCharacteristics};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -413,9 +414,51 @@ fn compare_result(
         };
         figures.push((label.to_string(), est(old, o), est(new, n)));
     }
+    match (&old.time, &new.time) {
+        (Some(o), Some(n)) => figures.extend(time_figures(old, o, new, n)),
+        (None, None) => {}
+        (o, _) => report.unmatched.push(format!(
+            "{result}: time figures {}",
+            if o.is_some() { "recorded but not computed now" } else { "computed now but not recorded" }
+        )),
+    }
     for (figure, o, n) in figures {
         compare_figure(result, figure, o, n, new.method, z, report);
     }
+}
+
+/// The time figures of two results, those without a standard error of
+/// their own given the large-sample one: sd / sqrt(2R) for the standard
+/// deviation, sd·sqrt(q(1 − q)) / (φ(z_q)·sqrt(R)) for a quantile (its
+/// normal approximation).
+fn time_figures(
+    old: &OperatingCharacteristics,
+    o: &TimeCharacteristics,
+    new: &OperatingCharacteristics,
+    n: &TimeCharacteristics,
+) -> Vec<(String, Estimate, Estimate)> {
+    // φ(Φ⁻¹(q)) for q = 0.1, 0.5, 0.9.
+    let spread = |name: &str| match name {
+        "sd_duration_days" => 1.0 / 2f64.sqrt(),
+        "duration_days_q50" => 0.5 / 0.398_942_280_4,
+        "duration_days_q10" | "duration_days_q90" => 0.3 / 0.175_498_331_9,
+        _ => 0.0,
+    };
+    let with_se = |oc: &OperatingCharacteristics, t: &TimeCharacteristics, name, e: Estimate| {
+        let factor = spread(name);
+        if factor == 0.0 {
+            return e;
+        }
+        let se = oc.trials.map_or(0.0, |r| factor * t.sd_duration_days / (r as f64).sqrt());
+        Estimate { value: e.value, se }
+    };
+    o.figures()
+        .into_iter()
+        .zip(n.figures())
+        .map(|((name, a), (_, b))| {
+            (name.to_string(), with_se(old, o, name, a), with_se(new, n, name, b))
+        })
+        .collect()
 }
 
 /// One figure, recorded (`o`) and now (`n`), by `method`'s rule.

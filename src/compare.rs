@@ -11,6 +11,7 @@
 
 use crate::summary::{Method, OperatingCharacteristics};
 use crate::tally::{HEADLINES, PairTally};
+use crate::time::tally::{TICKS_PER_DAY, Times};
 use serde::Serialize;
 
 /// A difference is called out when it exceeds this many paired standard errors.
@@ -28,7 +29,7 @@ pub struct Comparison {
     /// Design indices, `a` < `b` (file order).
     pub a: usize,
     pub b: usize,
-    /// One of [`HEADLINES`].
+    /// One of [`HEADLINES`], or [`DURATION`] on a timed run.
     pub figure: &'static str,
     pub value_a: f64,
     pub value_b: f64,
@@ -73,6 +74,9 @@ impl Comparison {
     }
 }
 
+/// The figure compared on timed Monte Carlo runs besides [`HEADLINES`].
+pub const DURATION: &str = "mean_duration_days";
+
 /// The headline figure `name` of `oc` with its standard error.
 fn headline(oc: &OperatingCharacteristics, figure: usize) -> (f64, f64) {
     let e = match figure {
@@ -86,15 +90,40 @@ fn headline(oc: &OperatingCharacteristics, figure: usize) -> (f64, f64) {
 }
 
 /// Every pair of `ocs` (one per design, same truth, same method) on every
-/// headline figure. Monte Carlo results need the `pairs` counted with them.
+/// headline figure, and on the duration when the run was timed. Monte Carlo
+/// results need the `pairs` (and `times`) counted with them.
 pub fn compare(
     truth: usize,
     ocs: &[&OperatingCharacteristics],
     pairs: Option<&PairTally>,
+    times: Option<&Times>,
 ) -> Vec<Comparison> {
     let mut out = Vec::new();
     for a in 0..ocs.len() {
         for b in a + 1..ocs.len() {
+            let durations = (ocs[a].time.as_ref().zip(ocs[b].time.as_ref())).zip(times);
+            if let Some(((ta, tb), times)) = durations {
+                let (value_a, se_a) = (ta.mean_duration_days.value, ta.mean_duration_days.se);
+                let (value_b, se_b) = (tb.mean_duration_days.value, tb.mean_duration_days.se);
+                let (sum, sum_sq) = times.pairs.difference_sums(&times.tallies, a, b);
+                let se_paired = if value_a.is_nan() || value_b.is_nan() {
+                    f64::NAN
+                } else {
+                    spread_se(times.tallies[a].trials(), sum, sum_sq) / TICKS_PER_DAY
+                };
+                out.push(Comparison {
+                    truth,
+                    method: ocs[a].method,
+                    a,
+                    b,
+                    figure: DURATION,
+                    value_a,
+                    value_b,
+                    diff: value_a - value_b,
+                    se_paired,
+                    se_unpaired: se_a.hypot(se_b),
+                });
+            }
             for (f, &figure) in HEADLINES.iter().enumerate() {
                 let (value_a, se_a) = headline(ocs[a], f);
                 let (value_b, se_b) = headline(ocs[b], f);
@@ -128,14 +157,23 @@ pub fn compare(
 /// standard error. R·Σd² − (Σd)² is computed in integers, so the variance
 /// carries no cancellation error however many trials there are.
 fn paired_se(pairs: &PairTally, a: usize, b: usize, figure: usize) -> f64 {
-    let r = pairs.trials();
+    let (sum, sum_sq) = pairs.difference_sums(a, b, figure);
+    spread_se(pairs.trials(), sum, sum_sq)
+}
+
+/// The standard error of the mean of `r` values whose sum is `sum` and sum
+/// of squares `sum_sq`: in integers where R·Σd² fits in 128 bits (a
+/// duration's ticks can exceed it), in floating point beyond.
+fn spread_se(r: u64, sum: i128, sum_sq: i128) -> f64 {
     if r == 0 {
         return 0.0;
     }
-    let (sum, sum_sq) = pairs.difference_sums(a, b, figure);
-    let numerator = sum_sq * i128::from(r) - sum * sum;
+    let numerator = match (sum_sq.checked_mul(i128::from(r)), sum.checked_mul(sum)) {
+        (Some(a), Some(b)) => (a - b) as f64,
+        _ => (sum_sq as f64) * (r as f64) - (sum as f64).powi(2),
+    };
     let r = r as f64;
-    (numerator as f64).sqrt() / (r * r.sqrt())
+    numerator.max(0.0).sqrt() / (r * r.sqrt())
 }
 
 #[cfg(test)]

@@ -17,4 +17,5 @@ pub mod shard;
 pub mod stats;
 pub mod summary;
 pub mod tally;
+pub mod time;
 pub mod truth;

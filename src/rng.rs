@@ -16,11 +16,15 @@
 //! The function is SplitMix64 (Steele, Lea & Flood 2014) evaluated at a
 //! position: `mix(key + position · γ)`, the finaliser that passes BigCrush when
 //! walked sequentially. A trial owns 1024 positions, `trial << 10 | slot`:
-//! patient `j` owns the four slots `4j..4j + 4` (slot `4j` is its tolerance;
-//! the other three are kept for its arrival and DLT times), for up to
+//! patient `j` owns the four slots `4j..4j + 4` (slot `4j` is its tolerance,
+//! `4j + 1` the time of its DLT should it have one; two are spare), for up to
 //! [`MAX_SAMPLE_SIZE`] patients, and the slots above feed [`TrialRng`]. That
 //! leaves 54 bits, far beyond [`crate::engine::MAX_TRIALS`], for the trial
 //! index.
+//!
+//! The people who come to a trial are not all its patients (some arrive while
+//! accrual is suspended and go elsewhere), so their arrival gaps live in a
+//! stream of their own ([`Stream::arrivals`]), addressed by (trial, arrival).
 
 use crate::design::MAX_SAMPLE_SIZE;
 
@@ -74,6 +78,38 @@ impl Stream {
         self.at(trial << SLOT_BITS | u64::from(patient) << PATIENT_BITS) >> 11
     }
 
+    /// Draw `slot` (1 to 3) of patient `patient` of trial `trial`: the
+    /// patient's other numbers besides the tolerance.
+    #[inline(always)]
+    pub fn patient_slot(&self, trial: u64, patient: u32, slot: u32) -> u64 {
+        debug_assert!(patient < MAX_SAMPLE_SIZE && (1..4).contains(&slot));
+        self.at(trial << SLOT_BITS | u64::from(patient) << PATIENT_BITS | u64::from(slot))
+    }
+
+    /// The stream of arrivals: position `trial << 24 | arrival` holds the
+    /// gap before the `arrival`-th person to come to trial `trial` (2^24
+    /// arrivals per trial, far more than [`crate::time::MAX_ARRIVALS_PER_WINDOW`]
+    /// allows a trial to see; beyond, they would repeat). 2^40 trials
+    /// exceed [`crate::engine::MAX_TRIALS`].
+    pub fn arrivals(&self) -> Stream {
+        Stream {
+            key: mix(self.key ^ 0xBB67_AE85_84CA_A73B),
+        }
+    }
+
+    /// A `rand` generator whose first number is the one at `position` and
+    /// whose rare further numbers (a ziggurat's rejections) come from a
+    /// stream keyed by that first number: one position, as many draws as a
+    /// `rand_distr` sampler asks.
+    #[inline(always)]
+    pub fn rng_at(&self, position: u64) -> PositionRng {
+        PositionRng {
+            first: Some(self.at(position)),
+            rest: Stream::new(position),
+            count: 0,
+        }
+    }
+
     /// A sequential generator over the free positions of one trial, for
     /// designs that need draws beyond one per dose. It plugs into `rand`.
     pub fn trial_rng(&self, trial: u64) -> TrialRng {
@@ -83,6 +119,49 @@ impl Stream {
             slot: FIRST_FREE_SLOT,
         }
     }
+}
+
+/// See [`Stream::rng_at`].
+#[derive(Debug, Clone)]
+pub struct PositionRng {
+    first: Option<u64>,
+    rest: Stream,
+    count: u64,
+}
+
+impl TryRng for PositionRng {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    #[inline(always)]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(match self.first.take() {
+            Some(first) => {
+                self.rest = Stream::new(first ^ self.rest.key);
+                first
+            }
+            None => {
+                self.count += 1;
+                self.rest.at(self.count)
+            }
+        })
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        fill_bytes(self, dst)
+    }
+}
+
+/// Fills `dst` from whole `u64`s, little-endian, as `rand`'s generators do.
+fn fill_bytes(rng: &mut impl TryRng<Error = Infallible>, dst: &mut [u8]) -> Result<(), Infallible> {
+    for chunk in dst.chunks_mut(8) {
+        let bytes = rng.try_next_u64()?.to_le_bytes();
+        chunk.copy_from_slice(&bytes[..chunk.len()]);
+    }
+    Ok(())
 }
 
 /// A `rand` generator walking the positions of one trial in order.
@@ -113,11 +192,7 @@ impl TryRng for TrialRng {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
+        fill_bytes(self, dst)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::exact::ExactError;
 use crate::scenario::Scenario;
 use crate::summary::OperatingCharacteristics;
 use crate::tally::{Tally, Weight};
+use crate::time::TimeCharacteristics;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -267,6 +268,7 @@ fn simulate_truth(
     let settings = McSettings {
         trials: sim.trials,
         seed: sim.seed,
+        timing: scenario.timing,
     };
     let true_mtd = truth.true_mtd(scenario.target, scenario.true_mtd);
     let batches = shard.batches(t, scenario.truths.len(), sim.trials);
@@ -368,9 +370,17 @@ fn evaluate_truth(
         joint
             .tallies
             .iter()
-            .map(|tally| {
+            .enumerate()
+            .map(|(d, tally)| {
                 debug_assert_eq!(tally.total(), trials, "incomplete Monte Carlo counts");
-                summarise(scenario, t, tally, Some(trials))
+                let mut oc = summarise(scenario, t, tally, Some(trials));
+                // The benchmark treats nobody: no time either.
+                let treats = tally.shape().max_n > 0;
+                oc.time = joint
+                    .times
+                    .as_ref()
+                    .map(|times| TimeCharacteristics::from_tally(&times.tallies[d], treats));
+                oc
             })
             .collect::<Vec<_>>()
     });
@@ -399,11 +409,12 @@ fn evaluate_truth(
     }
     if let Some(exact) = &exact {
         let ocs: Vec<_> = exact.iter().collect();
-        out.comparisons.extend(compare(t, &ocs, None));
+        out.comparisons.extend(compare(t, &ocs, None, None));
     }
     if let (Some(mc), Some(joint)) = (&mc, joint) {
         let ocs: Vec<_> = mc.iter().collect();
-        out.comparisons.extend(compare(t, &ocs, Some(&joint.pairs)));
+        out.comparisons
+            .extend(compare(t, &ocs, Some(&joint.pairs), joint.times.as_ref()));
     }
     Ok(out)
 }

@@ -15,6 +15,7 @@ use crate::design::{AbParams, CrmParams, DesignSpec, IntervalKind, IntervalParam
 use crate::engine::MAX_TRIALS;
 use crate::grid::{Grid, RawGrid, TruthOrigin};
 use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
+use crate::time::{Arrivals, DltTime, Timing, WhenSuspended};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -84,6 +85,10 @@ pub struct Scenario {
     #[serde(skip_serializing_if = "crate::grid::all_explicit")]
     pub truth_origins: Vec<TruthOrigin>,
     pub designs: Vec<DesignSpec>,
+    /// The `[timing]` table: when present, every trial runs on a clock and
+    /// the run reports how long trials take (Monte Carlo).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
     pub simulation: Simulation,
     /// The file's text as read, kept for provenance.
     #[serde(skip)]
@@ -104,7 +109,27 @@ struct RawScenario {
     grid: Vec<RawGrid>,
     #[serde(default)]
     design: Vec<RawDesign>,
+    timing: Option<RawTiming>,
     simulation: Option<RawSimulation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTiming {
+    arrivals: Option<RawArrivals>,
+    dlt_window_days: Option<toml::Value>,
+    /// `"uniform"`, or `{ weibull = { shape = 2 } }`.
+    dlt_time: Option<toml::Value>,
+    when_suspended: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArrivals {
+    process: Option<String>,
+    mean_days: Option<toml::Value>,
+    min_days: Option<toml::Value>,
+    max_days: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +175,7 @@ struct RawDesign {
 
 /// The design families, by the keys they take (besides `name` and `kind`),
 /// each with the words that name it in messages.
-const FAMILY_KEYS: [(&str, &[&str]); 4] = [
+const FAMILY_KEYS: [(&str, &[&str]); 5] = [
     (
         "the 3+3 and A+B designs",
         &[
@@ -193,6 +218,7 @@ const FAMILY_KEYS: [(&str, &[&str]); 4] = [
         ],
     ),
     ("the optimal benchmark (kind = \"benchmark\")", &["max_n"]),
+    ("the rolling six (kind = \"rolling6\")", &["start_dose"]),
 ];
 
 /// Index into [`FAMILY_KEYS`] of each family.
@@ -200,6 +226,7 @@ const AB_FAMILY: usize = 0;
 const INTERVAL_FAMILY: usize = 1;
 const CRM_FAMILY: usize = 2;
 const BENCHMARK_FAMILY: usize = 3;
+const ROLLING_SIX_FAMILY: usize = 4;
 
 impl RawDesign {
     /// The parameter keys the file gives, in the order of the struct.
@@ -298,6 +325,7 @@ impl Scenario {
             truths: vec![truth],
             truth_origins: vec![TruthOrigin::explicit()],
             designs: presets.iter().map(|&p| DesignSpec::preset(p)).collect(),
+            timing: None,
             simulation: Simulation {
                 trials: DEFAULT_TRIALS,
                 seed: DEFAULT_SEED,
@@ -403,6 +431,15 @@ impl Validator<'_> {
             Some(labels) => labels,
         };
         let designs = self.designs(raw.design, k, target)?;
+        let timing = raw.timing.map(|t| self.timing(t)).transpose()?;
+        if let (None, Some(i)) = (timing, designs.iter().position(|d| d.kind() == "rolling6")) {
+            return Err(self.invalid(
+                format!("design[{i}].kind"),
+                "= \"rolling6\": the rolling six differs from the 3+3 only in time, so it needs \
+                 a [timing] table (e.g. arrivals = { process = \"poisson\", mean_days = 10 } and \
+                 dlt_window_days = 28)",
+            ));
+        }
         let simulation = self.simulation(raw.simulation)?;
         Ok(Scenario {
             name,
@@ -414,6 +451,7 @@ impl Validator<'_> {
             truths,
             truth_origins,
             designs,
+            timing,
             simulation,
             text: text.to_string(),
         })
@@ -677,13 +715,28 @@ impl Validator<'_> {
         target: f64,
     ) -> Result<DesignSpec, ScenarioError> {
         let field = |f: &str| format!("design[{i}].{f}");
-        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\" or \"benchmark\"";
+        let kinds =
+            "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\", \"rolling6\" or \"benchmark\"";
         let kind = match raw.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("3+3") => "3+3",
             Some("a+b") => "A+B",
             Some("crm") => {
                 self.family_keys(&raw, i, "crm", CRM_FAMILY)?;
                 return self.crm_design(raw, i, k, target);
+            }
+            Some("rolling6") => {
+                self.family_keys(&raw, i, "rolling6", ROLLING_SIX_FAMILY)?;
+                let start_dose = match raw.start_dose {
+                    Some(v) => self.count(i, "start_dose", v)?,
+                    None => 1,
+                };
+                let spec = DesignSpec {
+                    name: raw.name.unwrap_or_else(|| "rolling six".to_string()),
+                    rule: Rule::RollingSix { start_dose },
+                };
+                spec.build(k)
+                    .map_err(|e| self.invalid(field(e.field), e.problem))?;
+                return Ok(spec);
             }
             Some("benchmark") => {
                 self.family_keys(&raw, i, "benchmark", BENCHMARK_FAMILY)?;
@@ -992,6 +1045,112 @@ impl Validator<'_> {
                 }
             }
             Some(other) => Err(self.invalid(field, format!("= {other}: {expected}"))),
+        }
+    }
+
+    /// The `[timing]` table.
+    fn timing(&self, raw: RawTiming) -> Result<Timing, ScenarioError> {
+        let field = |f: &str| format!("timing.{f}");
+        let days = |f: &str, v: Option<toml::Value>| -> Result<Option<f64>, ScenarioError> {
+            match v {
+                None => Ok(None),
+                Some(toml::Value::Integer(i)) => Ok(Some(i as f64)),
+                Some(toml::Value::Float(x)) => Ok(Some(x)),
+                Some(other) => Err(self.invalid(
+                    field(f),
+                    format!("= {other}: expected a number of days"),
+                )),
+            }
+        };
+        let missing = |f: &str, example: &str| {
+            self.invalid(field(f), format!("missing: [timing] needs {f} (e.g. {example})"))
+        };
+        let example = "arrivals = { process = \"poisson\", mean_days = 10 }";
+        let arrivals = raw.arrivals.ok_or_else(|| missing("arrivals", example))?;
+        let mean = days("arrivals.mean_days", arrivals.mean_days)?;
+        let (min, max) = (
+            days("arrivals.min_days", arrivals.min_days)?,
+            days("arrivals.max_days", arrivals.max_days)?,
+        );
+        let process = arrivals.process.as_deref().map(str::to_ascii_lowercase);
+        let only = |keys: &[(&str, bool)], process: &str| -> Result<(), ScenarioError> {
+            match keys.iter().find(|(_, given)| *given) {
+                Some((key, _)) => Err(self.invalid(
+                    field(&format!("arrivals.{key}")),
+                    format!("is not a parameter of process = \"{process}\""),
+                )),
+                None => Ok(()),
+            }
+        };
+        let arrivals = match process.as_deref() {
+            Some(p @ ("poisson" | "fixed")) => {
+                only(&[("min_days", min.is_some()), ("max_days", max.is_some())], p)?;
+                let mean_days =
+                    mean.ok_or_else(|| missing("arrivals.mean_days", "mean_days = 10"))?;
+                if p == "poisson" {
+                    Arrivals::Poisson { mean_days }
+                } else {
+                    Arrivals::Fixed { mean_days }
+                }
+            }
+            Some("uniform") => {
+                only(&[("mean_days", mean.is_some())], "uniform")?;
+                Arrivals::Uniform {
+                    min_days: min.ok_or_else(|| missing("arrivals.min_days", "min_days = 5"))?,
+                    max_days: max.ok_or_else(|| missing("arrivals.max_days", "max_days = 15"))?,
+                }
+            }
+            other => {
+                return Err(self.invalid(
+                    field("arrivals.process"),
+                    format!(
+                        "= {:?}: expected \"poisson\", \"fixed\" or \"uniform\"",
+                        other.unwrap_or_default()
+                    ),
+                ));
+            }
+        };
+        let dlt_window_days = days("dlt_window_days", raw.dlt_window_days)?
+            .ok_or_else(|| missing("dlt_window_days", "dlt_window_days = 28"))?;
+        let dlt_time_expected = "expected \"uniform\" or { weibull = { shape = 2 } }";
+        let dlt_time = match raw.dlt_time {
+            None => DltTime::Uniform,
+            Some(toml::Value::String(s)) if s.eq_ignore_ascii_case("uniform") => DltTime::Uniform,
+            Some(toml::Value::Table(t)) if t.len() == 1 && t.contains_key("weibull") => {
+                let shape = t["weibull"].as_table().and_then(|w| {
+                    (w.len() == 1)
+                        .then(|| w.get("shape"))
+                        .flatten()
+                        .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+                });
+                let shape = shape.ok_or_else(|| {
+                    self.invalid(field("dlt_time.weibull"), format!("{dlt_time_expected}"))
+                })?;
+                DltTime::Weibull { shape }
+            }
+            Some(other) => {
+                return Err(self.invalid(field("dlt_time"), format!("= {other}: {dlt_time_expected}")));
+            }
+        };
+        let when_suspended = match raw.when_suspended.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("lose") => WhenSuspended::Lose,
+            Some("wait") => WhenSuspended::Wait,
+            Some(other) => {
+                return Err(self.invalid(
+                    field("when_suspended"),
+                    format!("= {other:?}: expected \"lose\" (the patient goes elsewhere) or \"wait\" (queues)"),
+                ));
+            }
+        };
+        let timing = Timing {
+            arrivals,
+            dlt_window_days,
+            dlt_time,
+            when_suspended,
+        };
+        match timing.problem() {
+            Some((f, problem)) => Err(self.invalid(field(f), problem)),
+            None => Ok(timing),
         }
     }
 

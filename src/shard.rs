@@ -13,6 +13,7 @@
 //! runs, and paired sums that agree with the tallies.
 
 use crate::engine::{Joint, Shard, shape_of};
+use crate::time::tally::Times;
 use crate::job::Job;
 use crate::report::{JsonReadError, read_json};
 use crate::rng::Stream;
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// The format of a part file.
 /// v2: tallies count stop reasons; patients have their own random numbers.
-pub const PART_SCHEMA: &str = "dosesim-part/v3";
+pub const PART_SCHEMA: &str = "dosesim-part/v4";
 
 /// Most shards a run may be split into: far more than batches in most runs,
 /// and a bound on what merge allocates for a part file's claim.
@@ -121,6 +122,9 @@ pub struct Part {
 pub struct JointRecord {
     pub tallies: Vec<Vec<[u64; 2]>>,
     pub pairs: PairTally,
+    /// The time figures, on a timed run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Times>,
 }
 
 impl JointRecord {
@@ -136,6 +140,7 @@ impl JointRecord {
         JointRecord {
             tallies: joint.tallies.iter().map(sparse).collect(),
             pairs: joint.pairs.clone(),
+            times: joint.times.clone(),
         }
     }
 }
@@ -306,7 +311,7 @@ pub fn merge(
                 // Designs were validated when the scenario was parsed.
                 let designs = build_designs(s).unwrap_or_default();
                 let shapes: Vec<_> = designs.iter().map(shape_of).collect();
-                vec![Joint::empty(&shapes); s.truths.len()]
+                vec![Joint::empty_for(&shapes, s.timing.is_some()); s.truths.len()]
             })
         })
         .collect();
@@ -368,9 +373,21 @@ fn add_counts(
                 record.tallies.len()
             ));
         }
+        let times_fit = match &record.times {
+            None => scenario.timing.is_none(),
+            Some(times) => scenario.timing.is_some() && times.consistent(designs, trials),
+        };
+        if !times_fit {
+            return Err(format!(
+                "scenario {name:?}, truth {truth:?}: time figures missing, unexpected or inconsistent \
+                 (the scenario {} a [timing] table)",
+                if scenario.timing.is_some() { "has" } else { "has no" }
+            ));
+        }
         let mut part = Joint {
             tallies: Vec::with_capacity(designs),
             pairs: record.pairs.clone(),
+            times: record.times.clone(),
         };
         for (d, cells) in record.tallies.iter().enumerate() {
             let shape = joint.tallies[d].shape();

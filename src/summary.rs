@@ -13,6 +13,7 @@
 
 use crate::design::StopReason;
 use crate::tally::{Tally, Weight};
+use crate::time::figures::TimeCharacteristics;
 use crate::truth::{MtdRule, Truth};
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +123,10 @@ pub struct OperatingCharacteristics {
     /// Distribution of the total number of DLTs.
     pub dlt_count: Vec<(u32, f64)>,
     pub doses: Vec<DoseCharacteristics>,
+    /// How long trials take, on a timed Monte Carlo run (see
+    /// [`crate::time`]); `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeCharacteristics>,
 }
 
 /// Operating characteristics at one dose.
@@ -421,6 +426,7 @@ impl OperatingCharacteristics {
             sample_size: distribution(tally.dlts_and_n().map(|(_, n, w)| (n, w)).collect()),
             dlt_count: distribution(tally.dlts_and_n().map(|(x, _, w)| (x, w)).collect()),
             doses,
+            time: None,
         };
         if tally.shape().max_n == 0 {
             oc.treating_nobody()

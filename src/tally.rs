@@ -686,6 +686,7 @@ mod tests {
         let settings = McSettings {
             trials: 2000,
             seed: 1,
+            timing: None,
         };
         let tally = simulate(&design, &truth, 0.3, settings, &|_| {}).unwrap();
         let (shape, counts) = (tally.shape(), tally.counts());

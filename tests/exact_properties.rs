@@ -305,7 +305,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let oc = summarise(&exact(&design, &truth, target).unwrap(), &truth, target, None);
-        let settings = McSettings { trials: TRIALS, seed };
+        let settings = McSettings { trials: TRIALS, seed, timing: None };
         let mc = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
         let mc = summarise(&mc, &truth, target, Some(TRIALS));
         let r = TRIALS as f64;
@@ -349,7 +349,7 @@ proptest! {
         prop_assert!((selected - 1.0).abs() < 1e-9, "selection sums to {}", selected);
         prop_assert!(oc.mean_n.value <= f64::from(design.max_sample_size()) + 1e-9);
 
-        let settings = McSettings { trials: TRIALS, seed };
+        let settings = McSettings { trials: TRIALS, seed, timing: None };
         let mc = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
         let mc = summarise(&mc, &truth, target, Some(TRIALS));
         let r = TRIALS as f64;
@@ -389,7 +389,7 @@ proptest! {
         (truth, design, target) in crm_scenario(),
         seed in any::<u64>(),
     ) {
-        let settings = McSettings { trials: 3000, seed };
+        let settings = McSettings { trials: 3000, seed, timing: None };
         let walked = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
         let decided = simulate(&NoGraph(&design), &truth, target, settings, &|_| {}).unwrap();
         prop_assert_eq!(walked, decided);
@@ -491,7 +491,7 @@ proptest! {
             prop_assert!(false, "{:?} on {:?}: {}", design.params(), truth.p_dlt, miss);
         }
         let oc = summarise(&tally, &truth, target, None);
-        let settings = McSettings { trials: TRIALS, seed };
+        let settings = McSettings { trials: TRIALS, seed, timing: None };
         let mc = simulate(&design, &truth, target, settings, &|_| {}).unwrap();
         let mc = summarise(&mc, &truth, target, Some(TRIALS));
         let r = TRIALS as f64;

@@ -20,6 +20,7 @@ fn check_case(case: &Case, c: &mut Checker) {
         McSettings {
             trials: TRIALS,
             seed: 20261123,
+            timing: None,
         },
         &|_| {},
     )

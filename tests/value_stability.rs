@@ -15,6 +15,7 @@ fn selection_counts(preset: Preset) -> Vec<u64> {
     let settings = McSettings {
         trials: 100_000,
         seed: 2026,
+        timing: None,
     };
     let tally = simulate(&design, &truth, 0.25, settings, &|_| {}).unwrap();
     std::iter::once(None)

@@ -4,6 +4,7 @@
 //! merge, check, the reports — sees designs only through these two types.
 
 use super::benchmark::Benchmark;
+use super::rolling_six::RollingSix;
 use super::crm::{CrmDesign, CrmParams, Skeleton};
 use super::graph::StateGraph;
 use super::{
@@ -27,6 +28,8 @@ pub enum Rule {
     Crm(CrmParams),
     /// The optimal benchmark with `max_n` patients.
     Benchmark { target: f64, max_n: u32 },
+    /// The rolling six, starting at `start_dose` (1-based); timed runs only.
+    RollingSix { start_dose: u32 },
 }
 
 /// A design as a scenario names it: validated parameters and a name.
@@ -114,6 +117,7 @@ impl DesignSpec {
             Rule::Interval(p) => p.kind.name(),
             Rule::Crm(_) => "crm",
             Rule::Benchmark { .. } => "benchmark",
+            Rule::RollingSix { .. } => "rolling6",
         }
     }
 
@@ -121,7 +125,9 @@ impl DesignSpec {
     pub fn preset_name(&self) -> Option<Preset> {
         match &self.rule {
             Rule::AB(p) => p.preset(),
-            Rule::Interval(_) | Rule::Crm(_) | Rule::Benchmark { .. } => None,
+            Rule::Interval(_) | Rule::Crm(_) | Rule::Benchmark { .. } | Rule::RollingSix { .. } => {
+                None
+            }
         }
     }
 
@@ -133,6 +139,15 @@ impl DesignSpec {
             Rule::Crm(p) => AnyDesign::Crm(CrmDesign::new(p.clone(), num_doses)?),
             Rule::Benchmark { target, max_n } => {
                 AnyDesign::Benchmark(Benchmark::new(*target, *max_n, num_doses)?)
+            }
+            Rule::RollingSix { start_dose } => {
+                if !(1..=num_doses as u32).contains(start_dose) {
+                    return Err(SpecError {
+                        field: "start_dose",
+                        problem: format!("= {start_dose}: expected a dose level from 1 to {num_doses}"),
+                    });
+                }
+                AnyDesign::RollingSix(RollingSix::new(num_doses, *start_dose as usize - 1))
             }
         })
     }
@@ -146,6 +161,7 @@ impl DesignSpec {
             Rule::Benchmark { target, max_n } => {
                 out.extend([("target", target.to_string()), ("max_n", max_n.to_string())])
             }
+            Rule::RollingSix { start_dose } => out.push(("start_dose", start_dose.to_string())),
             // The design knows its derived values (BOIN's λ, the EI), which
             // do not depend on K: as many doses as its start dose needs.
             Rule::Interval(p) => match IntervalDesign::new(*p, p.start_dose.max(1)) {
@@ -192,6 +208,7 @@ pub enum AnyDesign {
     Interval(IntervalDesign),
     Crm(CrmDesign),
     Benchmark(Benchmark),
+    RollingSix(RollingSix),
 }
 
 impl AnyDesign {
@@ -210,6 +227,7 @@ impl AnyDesign {
                 }),
             },
             AnyDesign::Benchmark(b) => exact_benchmark(b, truth, target),
+            AnyDesign::RollingSix(_) => Err(ExactError::NeedsTime),
         }
     }
 
@@ -222,6 +240,7 @@ impl AnyDesign {
             AnyDesign::AB(_) => true,
             AnyDesign::Crm(d) => matches!(d.state_graph(), Some(Some(_))),
             AnyDesign::Benchmark(b) => b.exact_is_quick(),
+            AnyDesign::RollingSix(_) => false,
             AnyDesign::Interval(d) => {
                 // Remembered per design: a run asks several times (planning,
                 // shards, merge), and a "no" costs seconds.
@@ -254,7 +273,8 @@ impl AnyDesign {
             AnyDesign::Interval(d) => Some(d.table(max_n.unwrap_or(d.params().max_n))),
             // Its decisions depend on every dose's data; the benchmark
             // treats nobody.
-            AnyDesign::Crm(_) | AnyDesign::Benchmark(_) => None,
+            // Its decisions depend on pending results: see its Table 1.
+            AnyDesign::Crm(_) | AnyDesign::Benchmark(_) | AnyDesign::RollingSix(_) => None,
         }
     }
 
@@ -285,6 +305,7 @@ macro_rules! each {
             AnyDesign::Interval($d) => $body,
             AnyDesign::Crm($d) => $body,
             AnyDesign::Benchmark($d) => $body,
+            AnyDesign::RollingSix($d) => $body,
         }
     };
 }
@@ -327,6 +348,10 @@ impl Design for AnyDesign {
 
     fn as_benchmark(&self) -> Option<&Benchmark> {
         each!(self, d => d.as_benchmark())
+    }
+
+    fn as_rolling_six(&self) -> Option<&RollingSix> {
+        each!(self, d => d.as_rolling_six())
     }
 
     fn state_graph(&self) -> Option<Option<&StateGraph>> {

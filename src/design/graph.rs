@@ -68,6 +68,10 @@ impl<D: Design> Design for Compiled<D> {
     fn as_benchmark(&self) -> Option<&super::Benchmark> {
         self.design.as_benchmark()
     }
+
+    fn as_rolling_six(&self) -> Option<&super::RollingSix> {
+        self.design.as_rolling_six()
+    }
     fn state_graph(&self) -> Option<Option<&StateGraph>> {
         // A design that keeps its own graph lends it.
         if let Some(kept) = self.design.state_graph() {

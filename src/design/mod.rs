@@ -14,6 +14,7 @@ pub mod benchmark;
 pub mod crm;
 pub mod graph;
 mod interval;
+pub mod rolling_six;
 pub(crate) mod state;
 mod three_plus_three;
 
@@ -21,6 +22,7 @@ pub use any::{AnyDesign, DesignSpec, Rule, SpecError};
 pub use benchmark::Benchmark;
 pub use crm::{CrmDesign, CrmParams};
 pub use interval::{IntervalDesign, IntervalError, IntervalKind, IntervalParams};
+pub use rolling_six::RollingSix;
 pub use three_plus_three::MAX_COHORT;
 pub use three_plus_three::{AbDesign, AbParams, DesignError, Preset};
 
@@ -172,6 +174,12 @@ pub trait Design: Send + Sync {
     /// The optimal benchmark, for the one "design" that is it: it treats
     /// nobody, and the engines run it from the patients' tolerances.
     fn as_benchmark(&self) -> Option<&Benchmark> {
+        None
+    }
+
+    /// The rolling six, which decides patient by patient as results come
+    /// in, so runs only on the timed engine.
+    fn as_rolling_six(&self) -> Option<&RollingSix> {
         None
     }
 

@@ -20,15 +20,15 @@ pub type Ending = (Option<usize>, StopReason);
 /// spares clearing arrays between trials.
 #[derive(Debug, Clone)]
 pub struct TrialState {
-    n: [u32; MAX_DOSES],
-    x: [u32; MAX_DOSES],
+    pub(super) n: [u32; MAX_DOSES],
+    pub(super) x: [u32; MAX_DOSES],
     treated: u32,
     /// Bit `d` set when dose `d` over-doses.
     overdose: u32,
     n_total: u32,
     x_total: u32,
     n_over: u32,
-    ending: Ending,
+    pub(super) ending: Ending,
 }
 
 impl TrialState {
@@ -66,7 +66,7 @@ impl TrialState {
 
     /// Adds a cohort of `patients` with `dlts` DLTs at `dose`.
     #[inline(always)]
-    fn add(&mut self, dose: usize, patients: u32, dlts: u32) {
+    pub(super) fn add(&mut self, dose: usize, patients: u32, dlts: u32) {
         self.n[dose] += patients;
         self.x[dose] += dlts;
         self.treated |= 1 << dose;
@@ -79,7 +79,7 @@ impl TrialState {
     /// Forgets the last trial. `decide` reads every dose, so its entries
     /// are zeroed.
     #[inline(always)]
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         for d in doses(self.treated) {
             (self.n[d], self.x[d]) = (0, 0);
         }
@@ -96,6 +96,20 @@ impl TrialState {
         stream: &Stream,
         trial: u64,
     ) -> Result<Ending, InvalidDecision> {
+        self.run_following(design, thresholds, stream, trial, |_, _| {})
+    }
+
+    /// [`Self::run`], telling `cohort` each cohort's dose and patients as
+    /// they are enrolled (for the trial's clock).
+    #[inline]
+    pub fn run_following<D: Design + ?Sized>(
+        &mut self,
+        design: &D,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+        mut cohort: impl FnMut(usize, u32),
+    ) -> Result<Ending, InvalidDecision> {
         self.clear();
         let k = design.num_doses();
         let mut next = design.start();
@@ -103,6 +117,7 @@ impl TrialState {
             check_decision(design, next, |d| self.n[d], self.n_total)?;
             match next {
                 Decision::Treat { dose, patients } => {
+                    cohort(dose, patients);
                     let dlts = self.treat(dose, patients, thresholds, stream, trial);
                     next = design.decide(&Observed {
                         n: &self.n[..k],
@@ -128,8 +143,24 @@ impl TrialState {
         stream: &Stream,
         trial: u64,
     ) -> Ending {
+        self.walk_following(graph, thresholds, stream, trial, |_, _| {})
+    }
+
+    /// [`Self::walk`], telling `cohort` each cohort's dose and patients.
+    #[inline]
+    pub fn walk_following(
+        &mut self,
+        graph: &StateGraph,
+        thresholds: &Thresholds,
+        stream: &Stream,
+        trial: u64,
+        mut cohort: impl FnMut(usize, u32),
+    ) -> Ending {
         self.clear();
-        let add = |dose, patients, dlts| self.add(dose, patients, dlts);
+        let add = |dose, patients, dlts| {
+            cohort(dose, patients);
+            self.add(dose, patients, dlts)
+        };
         let (mtd, reason, _) = walk_graph(graph, thresholds, stream, trial, add);
         self.ending = (mtd.map(usize::from), reason);
         self.ending

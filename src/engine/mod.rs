@@ -15,14 +15,17 @@
 
 mod generic;
 pub mod outcomes;
+mod rolling_six;
 
 pub use generic::{Ending, TrialState, walk_to_end};
 pub use outcomes::{Thresholds, binomial_pmf};
 
 use crate::design::graph::StateGraph;
-use crate::design::{AnyDesign, Benchmark, Design, InvalidDecision};
+use crate::design::{AnyDesign, Benchmark, Design, InvalidDecision, RollingSix};
 use crate::rng::Stream;
 use crate::tally::{HEADLINES, Headline, PairTally, Shape, Tally, TrialEnd, record_ends};
+use crate::time::tally::{Times, ticks};
+use crate::time::{Clock, Draws, Timing, TrialTime};
 use crate::truth::Truth;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -37,10 +40,13 @@ pub const BATCH: u64 = 1 << 14;
 pub const MAX_TRIALS: u64 = 1_000_000_000_000;
 
 /// What one Monte Carlo run is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct McSettings {
     pub trials: u64,
     pub seed: u64,
+    /// The time model: with one, every trial also runs on a clock and the
+    /// run counts its time figures (see [`crate::time`]).
+    pub timing: Option<Timing>,
 }
 
 /// The size of tally a design needs.
@@ -102,6 +108,7 @@ pub fn fingerprint() -> u64 {
     let settings = McSettings {
         trials: 2048,
         seed: 0x5eed,
+        timing: None,
     };
     let mut hash = Stream::new(0);
     for design in AnyDesign::fingerprint_designs(truth.num_doses()) {
@@ -115,11 +122,13 @@ pub fn fingerprint() -> u64 {
 }
 
 /// What a Monte Carlo run of several designs on one truth counted: a tally
-/// per design and, with two or more designs, their paired sums.
+/// per design and, with two or more designs, their paired sums; and, on a
+/// clock, their time figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Joint {
     pub tallies: Vec<Tally<u64>>,
     pub pairs: PairTally,
+    pub times: Option<Times>,
 }
 
 impl Joint {
@@ -128,6 +137,16 @@ impl Joint {
         Joint {
             tallies: shapes.iter().map(|&s| Tally::new(s)).collect(),
             pairs: PairTally::new(shapes.len()),
+            times: None,
+        }
+    }
+
+    /// Empty tallies for designs of these shapes, with time figures when
+    /// `timed`.
+    pub fn empty_for(shapes: &[Shape], timed: bool) -> Self {
+        Joint {
+            times: timed.then(|| Times::new(shapes.len())),
+            ..Joint::empty(shapes)
         }
     }
 
@@ -137,6 +156,11 @@ impl Joint {
             mine.merge(theirs);
         }
         self.pairs.merge(&other.pairs);
+        match (&mut self.times, &other.times) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (mine @ None, Some(theirs)) => *mine = Some(theirs.clone()),
+            (_, None) => {}
+        }
     }
 }
 
@@ -215,6 +239,8 @@ enum Runner<'a, D> {
     Decide(&'a D),
     /// The optimal benchmark, which reads every patient at every dose.
     Benchmark(&'a Benchmark),
+    /// The rolling six, which runs only on a clock.
+    RollingSix(&'a RollingSix),
 }
 
 impl<'a, D: Design> Runner<'a, D> {
@@ -225,6 +251,9 @@ impl<'a, D: Design> Runner<'a, D> {
     fn new(design: &'a D, trials: u64) -> Self {
         if let Some(benchmark) = design.as_benchmark() {
             return Runner::Benchmark(benchmark);
+        }
+        if let Some(rolling_six) = design.as_rolling_six() {
+            return Runner::RollingSix(rolling_six);
         }
         let graph = match design.state_graph() {
             Some(kept) => kept.map(Cow::Borrowed),
@@ -239,20 +268,57 @@ impl<'a, D: Design> Runner<'a, D> {
         }
     }
 
+    /// Runs trial `trial`, on `clock` when there is one: the trial is the
+    /// same either way, and the clock says what time did to it.
     #[inline(always)]
     fn run(
         &self,
         state: &mut TrialState,
+        clock: Option<&mut Clock>,
         thresholds: &Thresholds,
         stream: &Stream,
         trial: u64,
-    ) -> Result<Ending, InvalidDecision> {
-        match self {
-            Runner::Graph(graph) => Ok(state.walk(graph, thresholds, stream, trial)),
-            Runner::Decide(design) => state.run(*design, thresholds, stream, trial),
-            Runner::Benchmark(benchmark) => {
-                Ok(state.benchmark(benchmark, thresholds, stream, trial))
+    ) -> Result<Option<TrialTime>, InvalidDecision> {
+        fn on_clock<'c>(
+            clock: &'c mut Clock,
+            thresholds: &'c Thresholds,
+            stream: &'c Stream,
+            trial: u64,
+        ) -> impl FnMut(usize, u32) + 'c {
+            clock.start(trial);
+            move |dose, patients| clock.cohort(dose, patients, thresholds, stream)
+        }
+        match (self, clock) {
+            (Runner::Graph(graph), None) => {
+                state.walk(graph, thresholds, stream, trial);
+                Ok(None)
             }
+            (Runner::Graph(graph), Some(clock)) => {
+                state.walk_following(graph, thresholds, stream, trial, on_clock(clock, thresholds, stream, trial));
+                Ok(Some(clock.finish_cohorts()))
+            }
+            (Runner::Decide(design), None) => {
+                state.run(*design, thresholds, stream, trial)?;
+                Ok(None)
+            }
+            (Runner::Decide(design), Some(clock)) => {
+                let follow = on_clock(clock, thresholds, stream, trial);
+                state.run_following(*design, thresholds, stream, trial, follow)?;
+                Ok(Some(clock.finish_cohorts()))
+            }
+            // It treats nobody, so takes no time; its time figures are
+            // reported as not applicable.
+            (Runner::Benchmark(benchmark), clock) => {
+                state.benchmark(benchmark, thresholds, stream, trial);
+                Ok(clock.map(|_| TrialTime::default()))
+            }
+            (Runner::RollingSix(design), Some(clock)) => {
+                Ok(Some(state.rolling_six(design, clock, thresholds, stream, trial).1))
+            }
+            (Runner::RollingSix(design), None) => Err(InvalidDecision {
+                decision: design.start(),
+                reason: "the rolling six runs only on a clock: give the scenario a [timing] table",
+            }),
         }
     }
 }
@@ -305,16 +371,20 @@ impl Batches<'_> {
                 source,
             })
         };
+        let timing = settings.timing;
         let lone_graph = match &runners[..] {
-            [Runner::Graph(graph)] => Some(graph),
+            [Runner::Graph(graph)] if timing.is_none() => Some(graph),
             _ => None,
         };
+        let clock = |timing: &Timing| Clock::new(Draws::new(timing, stream), timing.when_suspended);
         let empty = || Piece {
-            joint: Joint::empty(shapes),
+            joint: Joint::empty_for(shapes, timing.is_some()),
             error: None,
             states: vec![TrialState::new(overdose); designs.len()],
             values: vec![[0; HEADLINES.len()]; designs.len()],
             ends: vec![0; lone_graph.map_or(0, |graph| graph.ends())],
+            clocks: timing.iter().flat_map(|t| vec![clock(t); designs.len()]).collect(),
+            ticks: vec![0; designs.len()],
         };
         let piece = batches
             .clone()
@@ -326,13 +396,13 @@ impl Batches<'_> {
                     return piece;
                 }
                 match &runners[..] {
-                    [Runner::Graph(graph)] => {
+                    [Runner::Graph(graph)] if timing.is_none() => {
                         for trial in first..last {
                             piece.ends[walk_to_end(graph, &thresholds, &stream, trial) as usize] +=
                                 1;
                         }
                     }
-                    [Runner::Decide(design)] => {
+                    [Runner::Decide(design)] if timing.is_none() => {
                         // The tally and state moved into locals, which the
                         // compiler keeps in registers.
                         if let (Some(mut tally), Some(mut state)) =
@@ -356,23 +426,37 @@ impl Batches<'_> {
                             error,
                             states,
                             values,
+                            clocks,
+                            ticks: durations,
                             ..
                         } = &mut piece;
                         'trials: for trial in first..last {
                             for (d, runner) in runners.iter().enumerate() {
                                 let state = &mut states[d];
-                                if let Err(e) = runner.run(state, &thresholds, &stream, trial) {
-                                    *error = failed(d, trial, e);
-                                    break 'trials;
-                                }
+                                let ran =
+                                    runner.run(state, clocks.get_mut(d), &thresholds, &stream, trial);
+                                let time = match ran {
+                                    Ok(time) => time,
+                                    Err(e) => {
+                                        *error = failed(d, trial, e);
+                                        break 'trials;
+                                    }
+                                };
                                 let end = state.end();
                                 joint.tallies[d].record(&end, 1);
+                                if let (Some(times), Some(time)) = (&mut joint.times, time) {
+                                    times.tallies[d].record(&time);
+                                    durations[d] = ticks(time.duration);
+                                }
                                 if paired {
                                     values[d] = headline(&end);
                                 }
                             }
                             if paired {
                                 joint.pairs.record(values);
+                                if let Some(times) = &mut joint.times {
+                                    times.pairs.record(durations);
+                                }
                             }
                         }
                     }
@@ -414,6 +498,10 @@ struct Piece {
     /// `joint` when the piece is done: one count per trial instead of a
     /// dozen, into a smaller table.
     ends: Vec<u64>,
+    /// Each design's clock, on a timed run.
+    clocks: Vec<Clock>,
+    /// Each design's duration of the current trial, in ticks, for the pairs.
+    ticks: Vec<u64>,
 }
 
 impl Piece {
@@ -459,6 +547,7 @@ mod tests {
         let s = McSettings {
             trials: 4 * BATCH + 5,
             seed: 9,
+            timing: None,
         };
         let (thresholds, stream) = (Thresholds::new(&truth.p_dlt), Stream::new(s.seed));
         for design in AnyDesign::fingerprint_designs(5) {
@@ -484,6 +573,7 @@ mod tests {
         let s = McSettings {
             trials: 5 * BATCH + 17,
             seed: 4,
+            timing: None,
         };
         let on = |threads| {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -507,6 +597,7 @@ mod tests {
         let s = McSettings {
             trials: 3 * BATCH,
             seed: 11,
+            timing: None,
         };
         let batches = Shard::WHOLE.batches(0, 1, s.trials);
         let joint = simulate_designs(&designs, &truth, 0.3, Some(1), s, batches, &|_| {}).unwrap();
@@ -613,6 +704,7 @@ mod tests {
         let s = McSettings {
             trials: 4 * BATCH,
             seed: 1,
+            timing: None,
         };
         let error = simulate(&greedy, &truth, 0.3, s, &|_| {}).unwrap_err();
         // The first trial with a DLT among its first three patients.

@@ -68,6 +68,11 @@ pub enum ExactError {
         per_dose: u32,
         max_bits: usize,
     },
+    #[error(
+        "the rolling six decides from results still pending, so its trials have \
+         no exact tree: use the Monte Carlo engine (--method mc or auto)"
+    )]
+    NeedsTime,
     /// The design asked for something outside the bounds it declares.
     #[error(transparent)]
     InvalidDecision(#[from] InvalidDecision),

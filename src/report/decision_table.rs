@@ -145,7 +145,7 @@ pub fn of_design(scenario: &str, spec: &DesignSpec, num_doses: usize) -> Option<
     let (target, cohort_size) = match &spec.rule {
         Rule::Interval(p) => (Some(p.target), p.cohort_size),
         Rule::AB(p) => (None, p.a),
-        Rule::Crm(_) | Rule::Benchmark { .. } => return None,
+        Rule::Crm(_) | Rule::Benchmark { .. } | Rule::RollingSix { .. } => return None,
     };
     let design = spec.build(num_doses).ok()?;
     Some(DecisionTable {
@@ -163,6 +163,9 @@ fn no_table_because(spec: &DesignSpec) -> Option<&'static str> {
     match spec.rule {
         Rule::Crm(_) => Some("the CRM's decision reads every dose's data"),
         Rule::Benchmark { .. } => Some("the optimal benchmark treats nobody"),
+        Rule::RollingSix { .. } => Some(
+            "the rolling six decides from pending results too: see Skolnik et al. 2008, Table 1",
+        ),
         Rule::AB(_) | Rule::Interval(_) => None,
     }
 }
