@@ -26,7 +26,7 @@ fn main() {
         .build()
         .unwrap();
     let t = std::time::Instant::now();
-    let settings = McSettings { trials: n, seed: 1 };
+    let settings = McSettings { trials: n, seed: 1, timing: None };
     let tally = pool
         .install(|| simulate(&design, &truth, 0.3, settings, &|_| {}))
         .expect("a valid design");

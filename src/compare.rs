@@ -101,29 +101,6 @@ pub fn compare(
     let mut out = Vec::new();
     for a in 0..ocs.len() {
         for b in a + 1..ocs.len() {
-            let durations = (ocs[a].time.as_ref().zip(ocs[b].time.as_ref())).zip(times);
-            if let Some(((ta, tb), times)) = durations {
-                let (value_a, se_a) = (ta.mean_duration_days.value, ta.mean_duration_days.se);
-                let (value_b, se_b) = (tb.mean_duration_days.value, tb.mean_duration_days.se);
-                let (sum, sum_sq) = times.pairs.difference_sums(&times.tallies, a, b);
-                let se_paired = if value_a.is_nan() || value_b.is_nan() {
-                    f64::NAN
-                } else {
-                    spread_se(times.tallies[a].trials(), sum, sum_sq) / TICKS_PER_DAY
-                };
-                out.push(Comparison {
-                    truth,
-                    method: ocs[a].method,
-                    a,
-                    b,
-                    figure: DURATION,
-                    value_a,
-                    value_b,
-                    diff: value_a - value_b,
-                    se_paired,
-                    se_unpaired: se_a.hypot(se_b),
-                });
-            }
             for (f, &figure) in HEADLINES.iter().enumerate() {
                 let (value_a, se_a) = headline(ocs[a], f);
                 let (value_b, se_b) = headline(ocs[b], f);
@@ -141,6 +118,29 @@ pub fn compare(
                     a,
                     b,
                     figure,
+                    value_a,
+                    value_b,
+                    diff: value_a - value_b,
+                    se_paired,
+                    se_unpaired: se_a.hypot(se_b),
+                });
+            }
+            let durations = (ocs[a].time.as_ref().zip(ocs[b].time.as_ref())).zip(times);
+            if let Some(((ta, tb), times)) = durations {
+                let (value_a, se_a) = (ta.mean_duration_days.value, ta.mean_duration_days.se);
+                let (value_b, se_b) = (tb.mean_duration_days.value, tb.mean_duration_days.se);
+                let (sum, sum_sq) = times.pairs.difference_sums(&times.tallies, a, b);
+                let se_paired = if value_a.is_nan() || value_b.is_nan() {
+                    f64::NAN
+                } else {
+                    spread_se(times.tallies[a].trials(), sum, sum_sq) / TICKS_PER_DAY
+                };
+                out.push(Comparison {
+                    truth,
+                    method: ocs[a].method,
+                    a,
+                    b,
+                    figure: DURATION,
                     value_a,
                     value_b,
                     diff: value_a - value_b,

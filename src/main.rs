@@ -178,6 +178,15 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let out = &args.output;
     report::prepare_dir(&out.out)?;
     for s in scenarios.iter().filter(|_| method == MethodChoice::Auto) {
+        if s.timing.is_some() {
+            eprintln!(
+                "note: scenario {:?} has a [timing] table: time figures come only from \
+                 simulation, so Monte Carlo, {} trials (--method both adds exact \
+                 non-time figures where the designs allow)",
+                s.name, s.simulation.trials
+            );
+            continue;
+        }
         let large = dosesim::run::too_large_for_exact(s);
         if !large.is_empty() {
             eprintln!(

@@ -135,9 +135,12 @@ pub type Counts = Vec<Joint>;
 impl MethodChoice {
     /// The method `scenario` runs under: `Auto` is exact when the exact
     /// engine can take every design's trial tree, and Monte Carlo when one is
-    /// too large (see [`too_large_for_exact`]). Other choices stand as given.
+    /// too large (see [`too_large_for_exact`]) or the scenario is timed (time
+    /// figures come only from simulation). Other choices stand as given.
     pub fn resolve(self, scenario: &Scenario) -> MethodChoice {
         match self {
+            // Time has no exact engine.
+            MethodChoice::Auto if scenario.timing.is_some() => MethodChoice::Mc,
             MethodChoice::Auto if !too_large_for_exact(scenario).is_empty() => MethodChoice::Mc,
             other => other,
         }
