@@ -192,8 +192,9 @@ mod tests {
                 waited: 0.0,
             }
         );
-        // Waiting, the people of days 30, 40 and 50 start on day 48; the
-        // second cohort ends on day 76, with those of 60 and 70 queued.
+        // Waiting, the people of days 30 and 40 start on day 48 (waiting 18
+        // and 8 days) and the one of day 50 on arrival: the second cohort
+        // ends on day 78, with those of 60 and 70 queued.
         let mut wait = clock(10.0, WhenSuspended::Wait);
         wait.start(0);
         wait.cohort(0, 3, &thresholds, &stream);
@@ -202,7 +203,7 @@ mod tests {
         assert_eq!(
             time,
             TrialTime {
-                duration: 76.0,
+                duration: 78.0,
                 lost: 2,
                 suspended: 28.0 + 28.0,
                 waited: 18.0 + 8.0,

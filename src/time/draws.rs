@@ -145,7 +145,20 @@ mod tests {
             .collect();
         assert_eq!(got, PINNED, "{got:?}");
     }
-    const PINNED: [&str; 12] = [""; 12];
+    const PINNED: [&str; 12] = [
+        "3.003771342080",
+        "6.302314527088",
+        "8.759305385092",
+        "13.143075778513",
+        "4.633080903413",
+        "12.782915758290",
+        "7.246388277570",
+        "11.834410834067",
+        "13.168113570977",
+        "10.499800993710",
+        "21.648196329667",
+        "22.933445677157",
+    ];
 
     /// Mean and spread of many draws against the distributions': a draw
     /// that is not what its name says fails here.
