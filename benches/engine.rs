@@ -10,12 +10,18 @@
 //!   24 patients, skeleton 0.05, 0.12, 0.25, 0.40, 0.55), along the state
 //!   graph it keeps, built once before the timing as for a run's truths.
 //!
+//! * `mc_k5_timed/<design>/threads=1`: the Korn 3+3 and the rolling six on
+//!   a clock (Skolnik et al.'s settings: Poisson arrivals every 10 days on
+//!   average, a 28-day window, the lost going elsewhere), time tallies
+//!   included.
+//!
 //! `cargo bench --bench engine`; criterion reports throughput in elements/s,
 //! one element being one simulated trial.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dosesim::design::{AnyDesign, DesignSpec, Preset};
+use dosesim::design::{AnyDesign, DesignSpec, Preset, Rule};
 use dosesim::engine::{McSettings, Shard, simulate, simulate_designs};
+use dosesim::time::{Arrivals, DltTime, Timing, WhenSuspended};
 use dosesim::truth::Truth;
 use std::hint::black_box;
 
@@ -89,6 +95,35 @@ fn engine(c: &mut Criterion) {
                     ))
                 })
             })
+        });
+    }
+    group.finish();
+
+    let timing = Timing {
+        arrivals: Arrivals::Poisson { mean_days: 10.0 },
+        dlt_window_days: 28.0,
+        dlt_time: DltTime::Uniform,
+        when_suspended: WhenSuspended::Lose,
+    };
+    let timed = McSettings {
+        timing: Some(timing),
+        ..settings
+    };
+    let mut group = c.benchmark_group("mc_k5_timed");
+    group.throughput(Throughput::Elements(TRIALS));
+    group.sample_size(10);
+    let rolling_six = DesignSpec {
+        name: "rolling six".into(),
+        rule: Rule::RollingSix { start_dose: 1 },
+    };
+    for (name, spec) in [
+        ("korn", DesignSpec::preset(Preset::Korn)),
+        ("rolling6", rolling_six),
+    ] {
+        let design = build(&spec);
+        let pool = pool(1);
+        group.bench_function(format!("{name}/threads=1"), |b| {
+            b.iter(|| pool.install(|| black_box(simulate(&design, &truth, 0.3, timed, &|_| {}))))
         });
     }
     group.finish();

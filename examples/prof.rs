@@ -1,8 +1,10 @@
 //! Throughput probe for profiling (not a benchmark: see benches/engine.rs).
 //! `prof [DESIGN] [N]` simulates N trials of DESIGN (a 3+3 preset, or boin,
-//! mtpi2, i3+3 with max_n 36) with every tally on one thread.
-use dosesim::design::{DesignSpec, Preset};
+//! mtpi2, i3+3 with max_n 36, or rolling6) with every tally on one thread;
+//! `PROF_TIMED=1` runs it on Skolnik et al.'s clock (the rolling six always).
+use dosesim::design::{DesignSpec, Preset, Rule};
 use dosesim::engine::{McSettings, simulate};
+use dosesim::time::{Arrivals, DltTime, Timing, WhenSuspended};
 use dosesim::truth::Truth;
 
 fn main() {
@@ -15,6 +17,10 @@ fn main() {
     let truth = Truth::new("bench", vec![0.05, 0.10, 0.20, 0.30, 0.45]).unwrap();
     let spec = match name.parse::<Preset>() {
         Ok(preset) => DesignSpec::preset(preset),
+        Err(_) if name == "rolling6" => DesignSpec {
+            name: name.into(),
+            rule: Rule::RollingSix { start_dose: 1 },
+        },
         Err(_) => DesignSpec::interval_examples(0.3, 36)
             .into_iter()
             .find(|s| s.kind() == name)
@@ -26,7 +32,22 @@ fn main() {
         .build()
         .unwrap();
     let t = std::time::Instant::now();
-    let settings = McSettings { trials: n, seed: 1, timing: None };
+    let timed = name == "rolling6" || std::env::var_os("PROF_TIMED").is_some();
+    let timing = timed.then_some(Timing {
+        arrivals: if std::env::var_os("PROF_FIXED").is_some() {
+            Arrivals::Fixed { mean_days: 10.0 }
+        } else {
+            Arrivals::Poisson { mean_days: 10.0 }
+        },
+        dlt_window_days: 28.0,
+        dlt_time: DltTime::Uniform,
+        when_suspended: WhenSuspended::Lose,
+    });
+    let settings = McSettings {
+        trials: n,
+        seed: 1,
+        timing,
+    };
     let tally = pool
         .install(|| simulate(&design, &truth, 0.3, settings, &|_| {}))
         .expect("a valid design");

@@ -19,8 +19,8 @@ use crate::job::Job;
 use crate::report::{JsonReadError, RESULTS_SCHEMA, read_json};
 use crate::run::{RunError, ScenarioRun};
 use crate::scenario::ScenarioError;
-use crate::time::TimeCharacteristics;
 use crate::summary::{Estimate, Method, OperatingCharacteristics};
+use crate::time::TimeCharacteristics;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -419,7 +419,11 @@ fn compare_result(
         (None, None) => {}
         (o, _) => report.unmatched.push(format!(
             "{result}: time figures {}",
-            if o.is_some() { "recorded but not computed now" } else { "computed now but not recorded" }
+            if o.is_some() {
+                "recorded but not computed now"
+            } else {
+                "computed now but not recorded"
+            }
         )),
     }
     for (figure, o, n) in figures {
@@ -449,14 +453,20 @@ fn time_figures(
         if factor == 0.0 {
             return e;
         }
-        let se = oc.trials.map_or(0.0, |r| factor * t.sd_duration_days / (r as f64).sqrt());
+        let se = oc
+            .trials
+            .map_or(0.0, |r| factor * t.sd_duration_days / (r as f64).sqrt());
         Estimate { value: e.value, se }
     };
     o.figures()
         .into_iter()
         .zip(n.figures())
         .map(|((name, a), (_, b))| {
-            (name.to_string(), with_se(old, o, name, a), with_se(new, n, name, b))
+            (
+                name.to_string(),
+                with_se(old, o, name, a),
+                with_se(new, n, name, b),
+            )
         })
         .collect()
 }

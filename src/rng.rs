@@ -100,12 +100,11 @@ impl Stream {
     /// A `rand` generator whose first number is the one at `position` and
     /// whose rare further numbers (a ziggurat's rejections) come from a
     /// stream keyed by that first number: one position, as many draws as a
-    /// `rand_distr` sampler asks.
+    /// `rand_distr` sampler asks, and one hash for the usual one draw.
     #[inline(always)]
     pub fn rng_at(&self, position: u64) -> PositionRng {
         PositionRng {
-            first: Some(self.at(position)),
-            rest: Stream::new(position),
+            first: self.at(position),
             count: 0,
         }
     }
@@ -124,8 +123,7 @@ impl Stream {
 /// See [`Stream::rng_at`].
 #[derive(Debug, Clone)]
 pub struct PositionRng {
-    first: Option<u64>,
-    rest: Stream,
+    first: u64,
     count: u64,
 }
 
@@ -138,16 +136,12 @@ impl TryRng for PositionRng {
 
     #[inline(always)]
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(match self.first.take() {
-            Some(first) => {
-                self.rest = Stream::new(first ^ self.rest.key);
-                first
-            }
-            None => {
-                self.count += 1;
-                self.rest.at(self.count)
-            }
-        })
+        let value = match self.count {
+            0 => self.first,
+            n => Stream { key: self.first }.at(n),
+        };
+        self.count += 1;
+        Ok(value)
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {

@@ -14,8 +14,8 @@ use crate::design::crm::{Model, Skeleton};
 use crate::design::{AbParams, CrmParams, DesignSpec, IntervalKind, IntervalParams, Preset, Rule};
 use crate::engine::MAX_TRIALS;
 use crate::grid::{Grid, RawGrid, TruthOrigin};
-use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
 use crate::time::{Arrivals, DltTime, Timing, WhenSuspended};
+use crate::truth::{Event, MAX_DOSES, MtdRule, Truth, TruthError};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -715,8 +715,7 @@ impl Validator<'_> {
         target: f64,
     ) -> Result<DesignSpec, ScenarioError> {
         let field = |f: &str| format!("design[{i}].{f}");
-        let kinds =
-            "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\", \"rolling6\" or \"benchmark\"";
+        let kinds = "\"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\", \"rolling6\" or \"benchmark\"";
         let kind = match raw.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("3+3") => "3+3",
             Some("a+b") => "A+B",
@@ -1056,14 +1055,16 @@ impl Validator<'_> {
                 None => Ok(None),
                 Some(toml::Value::Integer(i)) => Ok(Some(i as f64)),
                 Some(toml::Value::Float(x)) => Ok(Some(x)),
-                Some(other) => Err(self.invalid(
-                    field(f),
-                    format!("= {other}: expected a number of days"),
-                )),
+                Some(other) => {
+                    Err(self.invalid(field(f), format!("= {other}: expected a number of days")))
+                }
             }
         };
         let missing = |f: &str, example: &str| {
-            self.invalid(field(f), format!("missing: [timing] needs {f} (e.g. {example})"))
+            self.invalid(
+                field(f),
+                format!("missing: [timing] needs {f} (e.g. {example})"),
+            )
         };
         let example = "arrivals = { process = \"poisson\", mean_days = 10 }";
         let arrivals = raw.arrivals.ok_or_else(|| missing("arrivals", example))?;
@@ -1084,7 +1085,10 @@ impl Validator<'_> {
         };
         let arrivals = match process.as_deref() {
             Some(p @ ("poisson" | "fixed")) => {
-                only(&[("min_days", min.is_some()), ("max_days", max.is_some())], p)?;
+                only(
+                    &[("min_days", min.is_some()), ("max_days", max.is_some())],
+                    p,
+                )?;
                 let mean_days =
                     mean.ok_or_else(|| missing("arrivals.mean_days", "mean_days = 10"))?;
                 if p == "poisson" {
@@ -1129,10 +1133,17 @@ impl Validator<'_> {
                 DltTime::Weibull { shape }
             }
             Some(other) => {
-                return Err(self.invalid(field("dlt_time"), format!("= {other}: {dlt_time_expected}")));
+                return Err(
+                    self.invalid(field("dlt_time"), format!("= {other}: {dlt_time_expected}"))
+                );
             }
         };
-        let when_suspended = match raw.when_suspended.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let when_suspended = match raw
+            .when_suspended
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("lose") => WhenSuspended::Lose,
             Some("wait") => WhenSuspended::Wait,
             Some(other) => {

@@ -13,13 +13,13 @@
 //! runs, and paired sums that agree with the tallies.
 
 use crate::engine::{Joint, Shard, shape_of};
-use crate::time::tally::Times;
 use crate::job::Job;
 use crate::report::{JsonReadError, read_json};
 use crate::rng::Stream;
 use crate::run::{Counts, build_designs};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::tally::{PairTally, Tally};
+use crate::time::tally::Times;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -381,7 +381,11 @@ fn add_counts(
             return Err(format!(
                 "scenario {name:?}, truth {truth:?}: time figures missing, unexpected or inconsistent \
                  (the scenario {} a [timing] table)",
-                if scenario.timing.is_some() { "has" } else { "has no" }
+                if scenario.timing.is_some() {
+                    "has"
+                } else {
+                    "has no"
+                }
             ));
         }
         let mut part = Joint {

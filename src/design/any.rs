@@ -4,9 +4,9 @@
 //! merge, check, the reports — sees designs only through these two types.
 
 use super::benchmark::Benchmark;
-use super::rolling_six::RollingSix;
 use super::crm::{CrmDesign, CrmParams, Skeleton};
 use super::graph::StateGraph;
+use super::rolling_six::RollingSix;
 use super::{
     AbDesign, AbParams, Decision, Design, DesignError, IntervalDesign, IntervalError, IntervalKind,
     IntervalParams, Observed, Preset, TableRow,
@@ -144,7 +144,9 @@ impl DesignSpec {
                 if !(1..=num_doses as u32).contains(start_dose) {
                     return Err(SpecError {
                         field: "start_dose",
-                        problem: format!("= {start_dose}: expected a dose level from 1 to {num_doses}"),
+                        problem: format!(
+                            "= {start_dose}: expected a dose level from 1 to {num_doses}"
+                        ),
                     });
                 }
                 AnyDesign::RollingSix(RollingSix::new(num_doses, *start_dose as usize - 1))

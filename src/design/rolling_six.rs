@@ -154,7 +154,10 @@ impl RollingSix {
             return (None, StopReason::Safety);
         }
         let acceptable = |d: usize| (x[d] == 0 && n[d] >= 3) || (x[d] == 1 && n[d] == SIX);
-        ((0..allowed).rev().find(|&d| acceptable(d)), StopReason::RuleEnd)
+        (
+            (0..allowed).rev().find(|&d| acceptable(d)),
+            StopReason::RuleEnd,
+        )
     }
 }
 
@@ -210,7 +213,13 @@ mod tests {
     #[test]
     fn skolnik_table_1_row_by_row() {
         use TableDecision::*;
-        type Row = (u32, &'static [u32], &'static [u32], &'static [u32], TableDecision);
+        type Row = (
+            u32,
+            &'static [u32],
+            &'static [u32],
+            &'static [u32],
+            TableDecision,
+        );
         // Without DLT counts only evaluated patients; enrolled = with DLT +
         // without DLT + pending, which filters the combinations listed.
         // Rows for 0 and 1 enrolled (the first two patients of a dose are
@@ -236,7 +245,13 @@ mod tests {
             (6, &[1], &[0, 1, 2, 3, 4], &[1, 2, 3, 4, 5], Suspend),
             (6, &[0], &[3, 4, 5, 6], &[0, 1, 2, 3], Escalate),
             (6, &[1], &[5], &[0], Escalate),
-            (6, &[2, 3, 4, 5, 6], &[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4], DeEscalate),
+            (
+                6,
+                &[2, 3, 4, 5, 6],
+                &[0, 1, 2, 3, 4],
+                &[0, 1, 2, 3, 4],
+                DeEscalate,
+            ),
         ];
         let mut covered = std::collections::BTreeSet::new();
         for &(enrolled, with, without, pending, want) in &ROWS {
@@ -277,7 +292,10 @@ mod tests {
         let r6 = RollingSix::new(3, 0);
         // Escalate from 0/3 at dose 1 to dose 2.
         let mut at = 0;
-        assert_eq!(r6.next(&known(&[(3, 0, 3), (0, 0, 0), (0, 0, 0)]), &mut at), Step::Enrol(1));
+        assert_eq!(
+            r6.next(&known(&[(3, 0, 3), (0, 0, 0), (0, 0, 0)]), &mut at),
+            Step::Enrol(1)
+        );
         assert_eq!(at, 1);
         // 2 DLTs at dose 2: back to dose 1, which holds 3: enrol there.
         let k = known(&[(3, 0, 3), (4, 2, 1), (0, 0, 0)]);
@@ -289,13 +307,22 @@ mod tests {
         assert_eq!(r6.next(&k, &mut at), Step::Stop);
         // Six at the dose below the toxic one: the MTD is defined.
         let mut at = 1;
-        assert_eq!(r6.next(&known(&[(6, 0, 6), (3, 2, 0), (0, 0, 0)]), &mut at), Step::Stop);
+        assert_eq!(
+            r6.next(&known(&[(6, 0, 6), (3, 2, 0), (0, 0, 0)]), &mut at),
+            Step::Stop
+        );
         // Too toxic at the lowest dose: stop.
         let mut at = 0;
-        assert_eq!(r6.next(&known(&[(2, 2, 0), (0, 0, 0), (0, 0, 0)]), &mut at), Step::Stop);
+        assert_eq!(
+            r6.next(&known(&[(2, 2, 0), (0, 0, 0), (0, 0, 0)]), &mut at),
+            Step::Stop
+        );
         // Escalating from the top dose: stop.
         let mut at = 2;
-        assert_eq!(r6.next(&known(&[(3, 0, 3), (3, 0, 3), (5, 0, 3)]), &mut at), Step::Stop);
+        assert_eq!(
+            r6.next(&known(&[(3, 0, 3), (3, 0, 3), (5, 0, 3)]), &mut at),
+            Step::Stop
+        );
         // A late DLT at a lower dose: its second makes it, and the current
         // dose above it, too toxic.
         let mut at = 2;
@@ -307,11 +334,29 @@ mod tests {
     #[test]
     fn mtd_is_the_highest_acceptable_dose_below_the_toxic_ones() {
         let r6 = RollingSix::new(4, 0);
-        assert_eq!(r6.mtd(&[3, 6, 4, 0], &[0, 1, 2, 0]), (Some(1), StopReason::RuleEnd));
-        assert_eq!(r6.mtd(&[3, 5, 4, 0], &[0, 1, 2, 0]), (Some(0), StopReason::RuleEnd));
-        assert_eq!(r6.mtd(&[3, 3, 3, 4], &[0, 0, 0, 0]), (Some(3), StopReason::RuleEnd));
-        assert_eq!(r6.mtd(&[2, 0, 0, 0], &[2, 0, 0, 0]), (None, StopReason::Safety));
-        assert_eq!(r6.mtd(&[6, 3, 0, 0], &[2, 0, 0, 0]), (None, StopReason::Safety));
-        assert_eq!(r6.mtd(&[5, 2, 0, 0], &[1, 2, 0, 0]), (None, StopReason::RuleEnd));
+        assert_eq!(
+            r6.mtd(&[3, 6, 4, 0], &[0, 1, 2, 0]),
+            (Some(1), StopReason::RuleEnd)
+        );
+        assert_eq!(
+            r6.mtd(&[3, 5, 4, 0], &[0, 1, 2, 0]),
+            (Some(0), StopReason::RuleEnd)
+        );
+        assert_eq!(
+            r6.mtd(&[3, 3, 3, 4], &[0, 0, 0, 0]),
+            (Some(3), StopReason::RuleEnd)
+        );
+        assert_eq!(
+            r6.mtd(&[2, 0, 0, 0], &[2, 0, 0, 0]),
+            (None, StopReason::Safety)
+        );
+        assert_eq!(
+            r6.mtd(&[6, 3, 0, 0], &[2, 0, 0, 0]),
+            (None, StopReason::Safety)
+        );
+        assert_eq!(
+            r6.mtd(&[5, 2, 0, 0], &[1, 2, 0, 0]),
+            (None, StopReason::RuleEnd)
+        );
     }
 }

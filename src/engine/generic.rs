@@ -234,6 +234,22 @@ pub fn walk_to_end(
     walk_graph(graph, thresholds, stream, trial, |_, _, _| {}).2
 }
 
+/// [`walk_to_end`], telling `cohort` each cohort's dose and patients (for
+/// the trial's clock).
+#[inline]
+pub fn walk_to_end_following(
+    graph: &StateGraph,
+    thresholds: &Thresholds,
+    stream: &Stream,
+    trial: u64,
+    mut cohort: impl FnMut(usize, u32),
+) -> u32 {
+    walk_graph(graph, thresholds, stream, trial, |dose, patients, _| {
+        cohort(dose, patients)
+    })
+    .2
+}
+
 /// Walks trial `trial` along `graph`, handing each cohort's dose, patients
 /// and DLTs to `cohort`; returns the MTD, stop reason and end state number
 /// of the node where it ends.

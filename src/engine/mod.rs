@@ -17,7 +17,7 @@ mod generic;
 pub mod outcomes;
 mod rolling_six;
 
-pub use generic::{Ending, TrialState, walk_to_end};
+pub use generic::{Ending, TrialState, walk_to_end, walk_to_end_following};
 pub use outcomes::{Thresholds, binomial_pmf};
 
 use crate::design::graph::StateGraph;
@@ -294,7 +294,13 @@ impl<'a, D: Design> Runner<'a, D> {
                 Ok(None)
             }
             (Runner::Graph(graph), Some(clock)) => {
-                state.walk_following(graph, thresholds, stream, trial, on_clock(clock, thresholds, stream, trial));
+                state.walk_following(
+                    graph,
+                    thresholds,
+                    stream,
+                    trial,
+                    on_clock(clock, thresholds, stream, trial),
+                );
                 Ok(Some(clock.finish_cohorts()))
             }
             (Runner::Decide(design), None) => {
@@ -312,9 +318,11 @@ impl<'a, D: Design> Runner<'a, D> {
                 state.benchmark(benchmark, thresholds, stream, trial);
                 Ok(clock.map(|_| TrialTime::default()))
             }
-            (Runner::RollingSix(design), Some(clock)) => {
-                Ok(Some(state.rolling_six(design, clock, thresholds, stream, trial).1))
-            }
+            (Runner::RollingSix(design), Some(clock)) => Ok(Some(
+                state
+                    .rolling_six(design, clock, thresholds, stream, trial)
+                    .1,
+            )),
             (Runner::RollingSix(design), None) => Err(InvalidDecision {
                 decision: design.start(),
                 reason: "the rolling six runs only on a clock: give the scenario a [timing] table",
@@ -373,7 +381,7 @@ impl Batches<'_> {
         };
         let timing = settings.timing;
         let lone_graph = match &runners[..] {
-            [Runner::Graph(graph)] if timing.is_none() => Some(graph),
+            [Runner::Graph(graph)] => Some(graph),
             _ => None,
         };
         let clock = |timing: &Timing| Clock::new(Draws::new(timing, stream), timing.when_suspended);
@@ -383,7 +391,10 @@ impl Batches<'_> {
             states: vec![TrialState::new(overdose); designs.len()],
             values: vec![[0; HEADLINES.len()]; designs.len()],
             ends: vec![0; lone_graph.map_or(0, |graph| graph.ends())],
-            clocks: timing.iter().flat_map(|t| vec![clock(t); designs.len()]).collect(),
+            clocks: timing
+                .iter()
+                .flat_map(|t| vec![clock(t); designs.len()])
+                .collect(),
             ticks: vec![0; designs.len()],
         };
         let piece = batches
@@ -396,12 +407,32 @@ impl Batches<'_> {
                     return piece;
                 }
                 match &runners[..] {
-                    [Runner::Graph(graph)] if timing.is_none() => {
-                        for trial in first..last {
-                            piece.ends[walk_to_end(graph, &thresholds, &stream, trial) as usize] +=
-                                1;
+                    [Runner::Graph(graph)] => match (&mut piece.joint.times, &mut piece.clocks[..])
+                    {
+                        (Some(times), [clock]) => {
+                            for trial in first..last {
+                                clock.start(trial);
+                                let follow = |dose, patients| {
+                                    clock.cohort(dose, patients, &thresholds, &stream)
+                                };
+                                let end = walk_to_end_following(
+                                    graph,
+                                    &thresholds,
+                                    &stream,
+                                    trial,
+                                    follow,
+                                );
+                                piece.ends[end as usize] += 1;
+                                times.tallies[0].record(&clock.finish_cohorts());
+                            }
                         }
-                    }
+                        _ => {
+                            for trial in first..last {
+                                let end = walk_to_end(graph, &thresholds, &stream, trial);
+                                piece.ends[end as usize] += 1;
+                            }
+                        }
+                    },
                     [Runner::Decide(design)] if timing.is_none() => {
                         // The tally and state moved into locals, which the
                         // compiler keeps in registers.
@@ -433,8 +464,13 @@ impl Batches<'_> {
                         'trials: for trial in first..last {
                             for (d, runner) in runners.iter().enumerate() {
                                 let state = &mut states[d];
-                                let ran =
-                                    runner.run(state, clocks.get_mut(d), &thresholds, &stream, trial);
+                                let ran = runner.run(
+                                    state,
+                                    clocks.get_mut(d),
+                                    &thresholds,
+                                    &stream,
+                                    trial,
+                                );
                                 let time = match ran {
                                     Ok(time) => time,
                                     Err(e) => {

@@ -47,8 +47,9 @@ impl Draws {
     /// `timing`, which must be valid ([`Timing::problem`] is `None`).
     pub fn new(timing: &Timing, stream: Stream) -> Self {
         let gap = match timing.arrivals {
-            Arrivals::Poisson { mean_days } => Exp::new(1.0 / mean_days)
-                .map_or(Gap::Fixed(mean_days), Gap::Exp),
+            Arrivals::Poisson { mean_days } => {
+                Exp::new(1.0 / mean_days).map_or(Gap::Fixed(mean_days), Gap::Exp)
+            }
             Arrivals::Fixed { mean_days } => Gap::Fixed(mean_days),
             Arrivals::Uniform { min_days, max_days } => Uniform::new_inclusive(min_days, max_days)
                 .map_or(Gap::Fixed(min_days), Gap::Uniform),
@@ -70,7 +71,7 @@ impl Draws {
 
     /// Days between the arrivals of persons `arrival − 1` and `arrival` of
     /// trial `trial` (the first person, arrival 0, opens the trial at day 0).
-    #[inline]
+    #[inline(always)]
     pub fn gap(&self, trial: u64, arrival: u32) -> f64 {
         let position = trial << ARRIVAL_BITS | u64::from(arrival) & ((1 << ARRIVAL_BITS) - 1);
         match &self.gap {
@@ -182,13 +183,19 @@ mod tests {
         );
         let (mean, var) = moments(&|i| poisson.gap(u64::from(i), 1 + i % 7));
         // Exponential: mean 10, variance 100; SE of the mean 10/√n.
-        assert!((mean - 10.0).abs() < 5.0 * 10.0 / f64::from(n).sqrt(), "{mean}");
+        assert!(
+            (mean - 10.0).abs() < 5.0 * 10.0 / f64::from(n).sqrt(),
+            "{mean}"
+        );
         assert!((var - 100.0).abs() < 5.0, "{var}");
         let (mean, var) = moments(&|i| poisson.dlt_day(u64::from(i), i % 200));
         assert!((mean - 14.0).abs() < 0.1, "{mean}");
         assert!((var - 28.0 * 28.0 / 12.0).abs() < 1.0, "{var}");
         let weibull = Draws::new(
-            &timing(Arrivals::Fixed { mean_days: 3.0 }, DltTime::Weibull { shape: 1.0 }),
+            &timing(
+                Arrivals::Fixed { mean_days: 3.0 },
+                DltTime::Weibull { shape: 1.0 },
+            ),
             stream,
         );
         assert_eq!(weibull.gap(5, 9), 3.0);

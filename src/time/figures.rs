@@ -151,10 +151,21 @@ mod tests {
         assert_eq!(t.duration_days_q50, 102.0);
         assert!((t.duration_days_q10 - 100.4).abs() < 1e-12);
         assert_eq!(t.mean_patients_lost.value, 1.5);
-        assert_eq!(t.mean_days_suspended, Estimate { value: 10.0, se: 0.0 });
-        assert_eq!(t.duration, [(100, 0.25), (101, 0.25), (102, 0.25), (103, 0.25)]);
-        assert!(!TimeCharacteristics::from_tally(&tally, false)
-            .mean_duration_days
-            .is_applicable());
+        assert_eq!(
+            t.mean_days_suspended,
+            Estimate {
+                value: 10.0,
+                se: 0.0
+            }
+        );
+        assert_eq!(
+            t.duration,
+            [(100, 0.25), (101, 0.25), (102, 0.25), (103, 0.25)]
+        );
+        assert!(
+            !TimeCharacteristics::from_tally(&tally, false)
+                .mean_duration_days
+                .is_applicable()
+        );
     }
 }

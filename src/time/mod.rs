@@ -107,7 +107,12 @@ impl Timing {
         let days = |field, v: f64, zero_ok: bool| {
             let ok = v.is_finite() && v <= MAX_DAYS && if zero_ok { v >= 0.0 } else { v > 0.0 };
             let low = if zero_ok { "≥ 0" } else { "> 0" };
-            (!ok).then(|| (field, format!("= {v}: expected a number of days {low} and at most {MAX_DAYS}")))
+            (!ok).then(|| {
+                (
+                    field,
+                    format!("= {v}: expected a number of days {low} and at most {MAX_DAYS}"),
+                )
+            })
         };
         let arrivals = match self.arrivals {
             Arrivals::Poisson { mean_days } | Arrivals::Fixed { mean_days } => {
@@ -156,12 +161,14 @@ impl Timing {
     pub fn parameters(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         match self.arrivals {
-            Arrivals::Poisson { mean_days } => {
-                out.extend([("arrivals", "poisson".into()), ("mean_days", mean_days.to_string())])
-            }
-            Arrivals::Fixed { mean_days } => {
-                out.extend([("arrivals", "fixed".into()), ("mean_days", mean_days.to_string())])
-            }
+            Arrivals::Poisson { mean_days } => out.extend([
+                ("arrivals", "poisson".into()),
+                ("mean_days", mean_days.to_string()),
+            ]),
+            Arrivals::Fixed { mean_days } => out.extend([
+                ("arrivals", "fixed".into()),
+                ("mean_days", mean_days.to_string()),
+            ]),
             Arrivals::Uniform { min_days, max_days } => out.extend([
                 ("arrivals", "uniform".into()),
                 ("min_days", min_days.to_string()),
@@ -171,9 +178,10 @@ impl Timing {
         out.push(("dlt_window_days", self.dlt_window_days.to_string()));
         match self.dlt_time {
             DltTime::Uniform => out.push(("dlt_time", "uniform".into())),
-            DltTime::Weibull { shape } => {
-                out.extend([("dlt_time", "weibull".into()), ("weibull_shape", shape.to_string())])
-            }
+            DltTime::Weibull { shape } => out.extend([
+                ("dlt_time", "weibull".into()),
+                ("weibull_shape", shape.to_string()),
+            ]),
         }
         let when = match self.when_suspended {
             WhenSuspended::Lose => "lose",
@@ -213,7 +221,10 @@ mod tests {
         t.arrivals = Arrivals::Fixed { mean_days: 0.01 };
         let (field, problem) = t.problem().unwrap();
         assert_eq!(field, "arrivals.mean_days");
-        assert!(problem.contains("2800 arrivals per DLT window"), "{problem}");
+        assert!(
+            problem.contains("2800 arrivals per DLT window"),
+            "{problem}"
+        );
         let mut t = skolnik();
         t.dlt_time = DltTime::Weibull { shape: 0.0 };
         assert_eq!(t.problem().unwrap().0, "dlt_time.weibull.shape");
