@@ -182,7 +182,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "note: scenario {:?} has a [timing] table: time figures come only from \
                  simulation, so Monte Carlo, {} trials (--method both adds exact \
-                 non-time figures where the designs allow)",
+                 non-time figures when every design has an exact engine)",
                 s.name, s.simulation.trials
             );
             continue;

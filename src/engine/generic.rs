@@ -29,6 +29,8 @@ pub struct TrialState {
     x_total: u32,
     n_over: u32,
     pub(super) ending: Ending,
+    /// The rolling six's patients with results pending, reused.
+    pub(super) pending: Vec<super::rolling_six::Pending>,
 }
 
 impl TrialState {
@@ -44,6 +46,7 @@ impl TrialState {
             x_total: 0,
             n_over: 0,
             ending: (None, StopReason::RuleEnd),
+            pending: Vec::new(),
         }
     }
 

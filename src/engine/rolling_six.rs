@@ -10,29 +10,24 @@ use crate::rng::Stream;
 use crate::time::{Clock, TrialTime};
 use crate::truth::MAX_DOSES;
 
-/// Patients whose results are pending, at most: six per dose.
-const MAX_PENDING: usize = SIX as usize * MAX_DOSES;
-
 /// A patient whose result is not yet known.
 #[derive(Debug, Clone, Copy, Default)]
-struct Pending {
+pub(super) struct Pending {
     day: f64,
     dose: usize,
     dlt: bool,
 }
 
-/// Result `i` of the `waiting` pending ones is known: counted at its dose
-/// and taken off the list.
-fn learn(known: &mut [Known], pending: &mut [Pending], waiting: &mut usize, i: usize) {
-    let result = pending[i];
+/// Result `i` of the pending ones is known: counted at its dose and taken
+/// off the list.
+fn learn(known: &mut [Known], pending: &mut Vec<Pending>, i: usize) {
+    let result = pending.swap_remove(i);
     let at = &mut known[result.dose];
     if result.dlt {
         at.dlts += 1;
     } else {
         at.clear += 1;
     }
-    *waiting -= 1;
-    pending[i] = pending[*waiting];
 }
 
 impl TrialState {
@@ -49,8 +44,9 @@ impl TrialState {
         clock.start(trial);
         let k = design.num_doses();
         let mut known = [Known::default(); MAX_DOSES];
-        let mut pending = [Pending::default(); MAX_PENDING];
-        let mut waiting = 0;
+        // Kept from trial to trial: no allocation once it has grown.
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
         let mut current = design.start_dose();
         // The day of the last event: an enrolment or a result.
         let mut now = 0.0f64;
@@ -66,39 +62,40 @@ impl TrialState {
             match design.next(&known[..k], &mut current) {
                 Step::Stop => {
                     // Accrual closes; the trial ends with the last result.
-                    let end = pending[..waiting].iter().fold(now, |e, p| e.max(p.day));
+                    let end = pending.iter().fold(now, |e, p| e.max(p.day));
                     clock.suspend(end - now);
                     let time = clock.finish(end);
                     self.ending = design.mtd(&self.n[..k], &self.x[..k]);
+                    self.pending = pending;
                     return (self.ending, time);
                 }
                 Step::Suspend => {
-                    let Some((i, day)) = next_result(&pending[..waiting]) else {
+                    let Some((i, day)) = next_result(&pending) else {
                         unreachable!("Table 1 suspends only with results pending")
                     };
                     clock.suspend(day - now);
                     now = day;
-                    learn(&mut known, &mut pending, &mut waiting, i);
+                    learn(&mut known, &mut pending, i);
                 }
                 Step::Enrol(dose) => {
                     let start = clock.next_start(now);
-                    match next_result(&pending[..waiting]) {
+                    debug_assert!(known[dose].enrolled < SIX, "a seventh patient at a dose");
+                    match next_result(&pending) {
                         // A result known by the time the patient could
                         // start (on the same day included) comes first: it
                         // may change the decision.
                         Some((i, day)) if day <= start => {
                             now = day;
-                            learn(&mut known, &mut pending, &mut waiting, i);
+                            learn(&mut known, &mut pending, i);
                         }
                         _ => {
                             let (patient, start) = clock.enrol(now);
                             let dlt = thresholds.dlt(dose, stream.tolerance(trial, patient));
-                            pending[waiting] = Pending {
+                            pending.push(Pending {
                                 day: clock.evaluated(patient, start, dlt),
                                 dose,
                                 dlt,
-                            };
-                            waiting += 1;
+                            });
                             known[dose].enrolled += 1;
                             self.add(dose, 1, u32::from(dlt));
                             now = start;
