@@ -271,3 +271,77 @@ fn shard_flag_is_checked() {
             .stderr(predicate::str::contains("expected I/N with 0 ≤ I < N"));
     }
 }
+
+/// A timed scenario (issue 11): the time tallies travel in the parts, merge
+/// to the bytes of one process, `check` re-runs them, and a part whose time
+/// figures were dropped is refused.
+#[test]
+fn timed_runs_shard_merge_and_check() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("timed.toml");
+    let text = r#"
+name = "timed"
+[[truth]]
+p_dlt = [0.05, 0.2, 0.35, 0.5]
+[[design]]
+preset = "korn"
+[[design]]
+kind = "rolling6"
+[[design]]
+kind = "boin"
+max_n = 18
+[timing]
+arrivals = { process = "uniform", min_days = 3, max_days = 20 }
+dlt_window_days = 21
+dlt_time = { weibull = { shape = 2 } }
+when_suspended = "wait"
+[simulation]
+trials = 40_000
+"#;
+    std::fs::write(&scenario, text).unwrap();
+    let run = |out: &str, extra: &[&str]| {
+        dosesim()
+            .arg("run")
+            .arg(&scenario)
+            .args(["-q", "--no-charts", "--out"])
+            .arg(dir.path().join(out))
+            .args(extra)
+            .assert()
+            .success();
+    };
+    run("single", &[]);
+    let parts: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            run("parts", &["--shard", &format!("{i}/3")]);
+            dir.path().join(format!("parts/part-{i:03}-of-003.json"))
+        })
+        .collect();
+    dosesim()
+        .arg("merge")
+        .args(&parts)
+        .args(["-q", "--no-charts", "--out"])
+        .arg(dir.path().join("merged"))
+        .assert()
+        .success();
+    assert_same_files(&dir.path().join("single"), &dir.path().join("merged"));
+    let results = dir.path().join("single/results.json");
+    let json = std::fs::read_to_string(&results).unwrap();
+    assert!(json.contains("mean_duration_days"), "no time figures in results.json");
+    dosesim().arg("check").arg(&results).assert().success();
+    // A part without its time figures, resealed: refused, nothing written.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&parts[0]).unwrap()).unwrap();
+    for record in doc["counts"][0].as_array_mut().unwrap() {
+        record.as_object_mut().unwrap().remove("times");
+    }
+    std::fs::write(&parts[0], resealed(doc).to_string()).unwrap();
+    dosesim()
+        .arg("merge")
+        .args(&parts)
+        .args(["-q", "--out"])
+        .arg(dir.path().join("refused"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("time figures"));
+    assert!(!dir.path().join("refused/summary.csv").exists());
+}
