@@ -1,7 +1,9 @@
 //! The trial loop on any design the scenario format can express, any truth
 //! and any random stream: a scenario is written from the input's bytes and
-//! simulated; no panic, and no decision outside the design's bounds (the
-//! checked loop would report one as a `RunError::Simulation`).
+//! simulated, on a clock half the time (any arrival process, DLT time and
+//! suspension rule; the rolling six needs one); no panic, and no decision
+//! outside the design's bounds (the checked loop would report one as a
+//! `RunError::Simulation`).
 #![no_main]
 
 use dosesim::run::{MethodChoice, RunError, ScenarioRun};
@@ -19,7 +21,7 @@ fn scenario_text(b: &[u8]) -> String {
     let cohort = 1 + u32::from(at(9) % 3);
     let max_n = cohort * (1 + u32::from(at(10) % 8));
     let start = 1 + usize::from(at(11)) % k;
-    let design = match at(8) % 7 {
+    let design = match at(8) % 8 {
         0 => format!(
             "preset = \"{}\"\nstart_dose = {start}",
             ["storer", "korn", "strict"][usize::from(at(12) % 3)]
@@ -69,12 +71,43 @@ fn scenario_text(b: &[u8]) -> String {
                 }
             )
         }
-        _ => format!("kind = \"benchmark\"\nmax_n = {}", 1 + at(12) % 40),
+        6 => format!("kind = \"benchmark\"\nmax_n = {}", 1 + at(12) % 40),
+        _ => format!("kind = \"rolling6\"\nstart_dose = {start}"),
+    };
+    let timing = if at(25) % 2 == 0 {
+        let arrivals = match at(26) % 3 {
+            0 => format!(
+                "{{ process = \"poisson\", mean_days = {} }}",
+                0.5 + 30.0 * unit(27)
+            ),
+            1 => format!(
+                "{{ process = \"fixed\", mean_days = {} }}",
+                0.5 + 30.0 * unit(27)
+            ),
+            _ => format!(
+                "{{ process = \"uniform\", min_days = {}, max_days = {} }}",
+                10.0 * unit(27),
+                10.0 + 20.0 * unit(28)
+            ),
+        };
+        let dlt_time = if at(29) % 2 == 0 {
+            "\"uniform\"".to_string()
+        } else {
+            format!("{{ weibull = {{ shape = {} }} }}", 0.2 + 5.0 * unit(30))
+        };
+        format!(
+            "[timing]\narrivals = {arrivals}\ndlt_window_days = {}\ndlt_time = {dlt_time}\n\
+             when_suspended = \"{}\"\n",
+            1.0 + 60.0 * unit(31),
+            if at(32) % 2 == 0 { "lose" } else { "wait" }
+        )
+    } else {
+        String::new()
     };
     let seed = u64::from(at(23)) << 8 | u64::from(at(24));
     format!(
         "target = {target}\n[[truth]]\np_dlt = [{}]\n[[design]]\n{design}\n\
-         [simulation]\ntrials = 64\nseed = {seed}\n",
+         {timing}[simulation]\ntrials = 64\nseed = {seed}\n",
         p.join(", ")
     )
 }
