@@ -35,7 +35,9 @@ fn design(kind: &str, k: usize) -> AnyDesign {
         "boin" => return DesignSpec::interval_examples(0.3, 24)[0].build(k).unwrap(),
         "crm" => {
             let skeleton = [0.05, 0.12, 0.25, 0.4, 0.55];
-            return DesignSpec::crm_example(0.3, &skeleton[..k], 18).build(k).unwrap();
+            return DesignSpec::crm_example(0.3, &skeleton[..k], 18)
+                .build(k)
+                .unwrap();
         }
         other => panic!("no design {other}"),
     };
@@ -56,8 +58,16 @@ fn run(designs: &[AnyDesign], p: &[f64], timing: Option<Timing>, trials: u64, se
         timing,
     };
     let batches = Shard::WHOLE.batches(0, 1, trials);
-    simulate_designs(designs, &truth, 0.3, truth.true_mtd(0.3, Default::default()), settings, batches, &|_| {})
-        .unwrap()
+    simulate_designs(
+        designs,
+        &truth,
+        0.3,
+        truth.true_mtd(0.3, Default::default()),
+        settings,
+        batches,
+        &|_| {},
+    )
+    .unwrap()
 }
 
 fn time_of(joint: &Joint, design: usize) -> TimeCharacteristics {
@@ -95,7 +105,10 @@ fn three_plus_three_durations_path_by_path() {
         let fourth_start = (third / 10.0).ceil() * 10.0;
         let want = fourth_start + 20.0 + 28.0;
         let t = time_of(&j, 0);
-        assert!((t.mean_duration_days.value - want).abs() <= TICK, "seed {seed}: {t:?} against {want}");
+        assert!(
+            (t.mean_duration_days.value - want).abs() <= TICK,
+            "seed {seed}: {t:?} against {want}"
+        );
         let suspended = 28.0 + 28.0 + (third - 120.0) + 28.0;
         assert!((t.mean_days_suspended.value - suspended).abs() <= 4.0 * TICK);
     }
@@ -124,7 +137,9 @@ fn cohort_durations_follow_the_path() {
             let draws = Draws::new(&timing, stream);
             let mut cohorts = Vec::new();
             TrialState::new(0)
-                .run_following(&d, &thresholds, &stream, 0, |dose, n| cohorts.push((dose, n)))
+                .run_following(&d, &thresholds, &stream, 0, |dose, n| {
+                    cohorts.push((dose, n))
+                })
                 .unwrap();
             let (mut open, mut next, mut patient) = (0.0f64, 0.0f64, 0u32);
             for (dose, n) in cohorts {
@@ -140,7 +155,10 @@ fn cohort_durations_follow_the_path() {
                 open = done;
             }
             let got = time_of(&run(&[d.clone()], &truth, Some(timing), 1, seed), 0);
-            assert!((got.mean_duration_days.value - open).abs() <= TICK, "{kind}, seed {seed}");
+            assert!(
+                (got.mean_duration_days.value - open).abs() <= TICK,
+                "{kind}, seed {seed}"
+            );
         }
     }
 }
@@ -157,7 +175,16 @@ fn timing_changes_when_not_what() {
         .collect();
     let p = [0.05, 0.15, 0.3, 0.5];
     let untimed = run(&designs, &p, None, 50_000, 9);
-    for timing in [skolnik(), timing(Arrivals::Uniform { min_days: 2.0, max_days: 30.0 }, WhenSuspended::Wait)] {
+    for timing in [
+        skolnik(),
+        timing(
+            Arrivals::Uniform {
+                min_days: 2.0,
+                max_days: 30.0,
+            },
+            WhenSuspended::Wait,
+        ),
+    ] {
         let timed = run(&designs, &p, Some(timing), 50_000, 9);
         assert_eq!(timed.tallies, untimed.tallies);
         assert_eq!(timed.pairs, untimed.pairs);
@@ -185,16 +212,25 @@ fn the_rolling_six_is_shorter_with_the_same_dlts() {
     let se = ((sum_sq as f64 / r - (sum as f64 / r).powi(2)) / r).sqrt() * TICK;
     assert!(mean > 10.0 * se, "3+3 − rolling six = {mean} ± {se} days");
     let ratio = six.mean_duration_days.value / three.mean_duration_days.value;
-    assert!((0.7..0.95).contains(&ratio), "ratio {ratio} (Skolnik: 294/350 = 0.84)");
+    assert!(
+        (0.7..0.95).contains(&ratio),
+        "ratio {ratio} (Skolnik: 294/350 = 0.84)"
+    );
     // Spreads of the same order as theirs (75 and 84 days).
     assert!(three.sd_duration_days > 40.0 && six.sd_duration_days > 40.0);
     // DLTs: per trial, about 3 under both, within a fifth of a DLT.
     let dlts = |d: usize| {
         let t = &j.tallies[d];
-        t.dlts_and_n().map(|(x, _, w)| x as f64 * w as f64).sum::<f64>() / r
+        t.dlts_and_n()
+            .map(|(x, _, w)| x as f64 * w as f64)
+            .sum::<f64>()
+            / r
     };
     let (x3, x6) = (dlts(0), dlts(1));
-    assert!((2.5..4.0).contains(&x3) && (2.5..4.0).contains(&x6), "{x3} {x6}");
+    assert!(
+        (2.5..4.0).contains(&x3) && (2.5..4.0).contains(&x6),
+        "{x3} {x6}"
+    );
     assert!((x6 - x3).abs() < 0.25, "{x3} against {x6}");
     // The rolling six loses fewer people: accrual is suspended less.
     assert!(six.mean_patients_lost.value < three.mean_patients_lost.value);

@@ -109,7 +109,11 @@ impl<D> Case<D> {
     where
         D: Design,
     {
-        let settings = McSettings { trials, seed, timing: None };
+        let settings = McSettings {
+            trials,
+            seed,
+            timing: None,
+        };
         let tally = simulate(&self.design, &self.truth, self.target, settings, &|_| {})
             .unwrap_or_else(|e| panic!("{}: {e}", self.id));
         let oc = self.summarise(&tally, rule, Some(trials));
