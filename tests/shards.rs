@@ -326,7 +326,10 @@ trials = 40_000
     assert_same_files(&dir.path().join("single"), &dir.path().join("merged"));
     let results = dir.path().join("single/results.json");
     let json = std::fs::read_to_string(&results).unwrap();
-    assert!(json.contains("mean_duration_days"), "no time figures in results.json");
+    assert!(
+        json.contains("mean_duration_days"),
+        "no time figures in results.json"
+    );
     dosesim().arg("check").arg(&results).assert().success();
     // A part without its time figures, resealed: refused, nothing written.
     let mut doc: serde_json::Value =
