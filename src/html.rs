@@ -8,6 +8,7 @@
 use crate::plot::{self, PlotError, SvgChart};
 use crate::run::{PairResult, ScenarioRun};
 use crate::summary::{Estimate, Method};
+use crate::time::WhenSuspended;
 use crate::truth::MtdRule;
 use std::fmt::Write;
 
@@ -149,6 +150,7 @@ fn scenario_section(out: &mut String, i: usize, run: &ScenarioRun, charts: &[Svg
         return;
     }
     summary_table(out, run);
+    time_table(out, run);
     for (t, truth) in s.truths.iter().enumerate() {
         let p: Vec<String> = truth.p_dlt.iter().map(|p| p.to_string()).collect();
         let _ = writeln!(
@@ -196,7 +198,7 @@ fn provenance(out: &mut String, run: &ScenarioRun) {
         .enumerate()
         .map(|(d, l)| format!("{} = {}", d + 1, escape(l)))
         .collect();
-    let rows = [
+    let mut rows = vec![
         ("dosesim", env!("CARGO_PKG_VERSION").to_string()),
         ("scenario file", escape(&s.source.display().to_string())),
         ("method", method.to_string()),
@@ -206,6 +208,9 @@ fn provenance(out: &mut String, run: &ScenarioRun) {
         ("true MTD", rule.to_string()),
         ("doses", doses.join("; ")),
     ];
+    if let Some(timing) = &s.timing {
+        rows.push(("timing", escape(&crate::report::timing_text(timing))));
+    }
     out.push_str("<dl class=\"provenance\">\n");
     for (k, v) in rows {
         let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
@@ -310,6 +315,66 @@ fn summary_table(out: &mut String, run: &ScenarioRun) {
     if let Some(note) = crate::report::benchmark_note(run) {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&note));
     }
+}
+
+/// How long the trials take, one row per truth × design with time figures
+/// (a timed run); "—" for the benchmark, which takes no time.
+fn time_table(out: &mut String, run: &ScenarioRun) {
+    let s = &run.scenario;
+    let Some(timing) = &s.timing else {
+        return;
+    };
+    let wait = timing.when_suspended == WhenSuspended::Wait;
+    let timed: Vec<_> = run
+        .results
+        .iter()
+        .filter_map(|r| Some((r, r.oc.time.as_ref()?)))
+        .collect();
+    if timed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<h3>Time</h3>\n<table class=\"time\">\n<thead><tr><th>truth</th><th>design</th><th>E[duration] (days)</th><th>sd</th><th>q10</th><th>median</th><th>q90</th><th>{}</th><th>E[days accrual suspended]</th></tr></thead>\n<tbody>",
+        if wait {
+            "E[days waiting]"
+        } else {
+            "E[patients lost]"
+        }
+    );
+    let days = |v: f64| est(&Estimate { value: v, se: 0.0 }, 1);
+    for (r, t) in timed {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td>{}{}{}{}{}{}{}</tr>",
+            escape(&s.truths[r.truth].name),
+            escape(&s.designs[r.design].name),
+            cell(&est(&t.mean_duration_days, 1)),
+            cell(&days(t.sd_duration_days)),
+            cell(&days(t.duration_days_q10)),
+            cell(&days(t.duration_days_q50)),
+            cell(&days(t.duration_days_q90)),
+            cell(&est(
+                if wait {
+                    &t.mean_days_waiting
+                } else {
+                    &t.mean_patients_lost
+                },
+                2
+            )),
+            cell(&est(&t.mean_days_suspended, 1)),
+        );
+    }
+    let lost = if wait {
+        "Days waiting: the queued patients' waits in a trial, summed."
+    } else {
+        "Patients lost: those who came while accrual was suspended and went elsewhere."
+    };
+    let _ = writeln!(
+        out,
+        "</tbody>\n</table>\n<p class=\"note\">Duration: days from the first patient in to the last evaluation, by Monte Carlo; q10, median and q90 are its quantiles. {lost} Timing: {}.</p>",
+        escape(&crate::report::timing_text(timing))
+    );
 }
 
 /// One row per design (× method) × dose; doses above target shaded.

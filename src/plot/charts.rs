@@ -37,6 +37,43 @@ pub(super) struct BarChart {
     pub(super) probability: bool,
 }
 
+/// One design's curve: points (x, y) joined by straight lines.
+pub(super) struct Curve {
+    pub(super) label: String,
+    pub(super) points: Vec<(f64, f64)>,
+}
+
+/// Curves over a numeric x axis from 0, on a probability y axis.
+pub(super) struct LineChart {
+    pub(super) title: String,
+    pub(super) subtitle: String,
+    pub(super) x_desc: &'static str,
+    pub(super) y_desc: &'static str,
+    pub(super) curves: Vec<Curve>,
+}
+
+/// A chart of either shape.
+pub(super) enum Chart {
+    Bars(BarChart),
+    Lines(LineChart),
+}
+
+impl Chart {
+    pub(super) fn title(&self) -> &str {
+        match self {
+            Chart::Bars(c) => &c.title,
+            Chart::Lines(c) => &c.title,
+        }
+    }
+
+    pub(super) fn subtitle(&self) -> &str {
+        match self {
+            Chart::Bars(c) => &c.subtitle,
+            Chart::Lines(c) => &c.subtitle,
+        }
+    }
+}
+
 /// A design's name, with its preset or kind when the name does not say it.
 fn design_label(spec: &DesignSpec) -> String {
     // "mTPI-2" names kind "mtpi2": compare letters and digits only.
@@ -124,15 +161,23 @@ fn titles(
     } else {
         format!("{} designs (see legend)", results.len())
     };
-    let whiskers = if results.iter().any(|r| r.oc.method == Method::Mc) {
-        "; whiskers ±1.96 SE"
-    } else {
-        ""
+    let whiskers =
+        if kind != ChartKind::Duration && results.iter().any(|r| r.oc.method == Method::Mc) {
+            "; whiskers ±1.96 SE"
+        } else {
+            ""
+        };
+    let setting = match (&s.timing, kind) {
+        (Some(timing), ChartKind::Duration) => format!(
+            "mean gap between arrivals {} days, DLT window {} days",
+            timing.arrivals.mean_days(),
+            timing.dlt_window_days
+        ),
+        _ => format!("target P(DLT) {}", s.target),
     };
     let subtitle = format!(
-        "{designs} · {}{whiskers} · target P(DLT) {}",
-        methods_text(results),
-        s.target
+        "{designs} · {}{whiskers} · {setting}",
+        methods_text(results)
     );
     (title, subtitle)
 }
@@ -274,6 +319,56 @@ pub(super) fn sample_size_chart(run: &ScenarioRun, t: usize, results: &[&PairRes
         overlay: None,
         probability: true,
     }
+}
+
+/// The distribution of the trial's duration on truth `t`, as P(trial
+/// finished by day x), one curve per design with time figures (the optimal
+/// benchmark takes no time); `None` on an untimed run.
+pub(super) fn duration_chart(run: &ScenarioRun, t: usize) -> Option<LineChart> {
+    let timed: Vec<&PairResult> = run
+        .results
+        .iter()
+        .filter(|r| r.truth == t)
+        .filter(|r| {
+            r.oc.time
+                .as_ref()
+                .is_some_and(|time| !time.duration.is_empty())
+        })
+        .collect();
+    let (title, subtitle) = titles(run, t, &timed, ChartKind::Duration);
+    let curves = timed
+        .iter()
+        .filter_map(|r| {
+            let time = r.oc.time.as_ref()?;
+            // P(day ≤ duration < day + 1) spread evenly over the day (as the
+            // quantiles are interpolated): flat between days that occur.
+            let mut points = Vec::with_capacity(2 * time.duration.len());
+            let mut cumulative = 0.0;
+            for &(day, p) in &time.duration {
+                let day = f64::from(day);
+                if points.last() != Some(&(day, cumulative)) {
+                    points.push((day, cumulative));
+                }
+                cumulative = f64::min(cumulative + p, 1.0);
+                points.push((day + 1.0, cumulative));
+            }
+            let label = format!(
+                "{}: mean {:.0} days, median {:.0}, 90% by {:.0}",
+                series_label(run, &timed, r),
+                time.mean_duration_days.value,
+                time.duration_days_q50,
+                time.duration_days_q90
+            );
+            Some(Curve { label, points })
+        })
+        .collect::<Vec<_>>();
+    (!curves.is_empty()).then_some(LineChart {
+        title,
+        subtitle,
+        x_desc: "t: days since the first patient was enrolled",
+        y_desc: "P(trial finished by day t)",
+        curves,
+    })
 }
 
 #[cfg(test)]

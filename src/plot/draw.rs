@@ -1,9 +1,10 @@
-//! Drawing a `BarChart` on any plotters backend: layout constants, palette
-//! and patterns, axes, bars, shading, labels and legend; and the PNG and SVG
-//! entry points, which share one backend-generic `draw` so the two agree.
+//! Drawing a chart on any plotters backend: layout constants, palette
+//! and patterns, axes, bars, curves, shading, labels and legend; and the PNG
+//! and SVG entry points, which share one backend-generic `paint` so the two
+//! agree.
 
 use super::axis::{Axis, nice_axis, tick};
-use super::charts::{BarChart, Overlay};
+use super::charts::{BarChart, Chart, LineChart, Overlay};
 use super::text::{Metrics, Painter, ensure_font};
 use plotters::chart::DualCoordChartContext;
 use plotters::coord::Shift;
@@ -17,10 +18,10 @@ pub(super) type Drawn<T = ()> = Result<T, Box<dyn std::error::Error + Send + Syn
 // ---------------------------------------------------------------------------
 // PNG and SVG
 
-pub(super) fn render_png(chart: &BarChart, path: &Path) -> Result<(), String> {
+pub(super) fn render_png(chart: &Chart, path: &Path) -> Result<(), String> {
     ensure_font()?;
     let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
-    draw(
+    paint(
         &Painter {
             root: &root,
             bitmap: true,
@@ -31,12 +32,12 @@ pub(super) fn render_png(chart: &BarChart, path: &Path) -> Result<(), String> {
     root.present().map_err(|e| e.to_string())
 }
 
-pub(super) fn render_svg(chart: &BarChart) -> Result<String, String> {
+pub(super) fn render_svg(chart: &Chart) -> Result<String, String> {
     ensure_font()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
-        draw(
+        paint(
             &Painter {
                 root: &root,
                 bitmap: false,
@@ -48,8 +49,18 @@ pub(super) fn render_svg(chart: &BarChart) -> Result<String, String> {
     }
     Ok(with_title(
         svg,
-        &format!("{} — {}", chart.title, chart.subtitle),
+        &format!("{} — {}", chart.title(), chart.subtitle()),
     ))
+}
+
+fn paint<DB: DrawingBackend>(p: &Painter<DB>, chart: &Chart) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    match chart {
+        Chart::Bars(c) => draw(p, c),
+        Chart::Lines(c) => draw_lines(p, c),
+    }
 }
 
 /// Adds a `<title>` (read by screen readers, shown on hover) after the
@@ -146,22 +157,30 @@ fn anchor(h: HPos, v: VPos) -> Pos {
     Pos::new(h, v)
 }
 
-impl BarChart {
+impl Chart {
     /// Wide enough for every bar, tall enough for every legend row.
     fn size(&self) -> (u32, u32) {
-        let bars = self.groups.len() * self.series.len().max(1);
-        let width = (280 + 8 * bars + 8 * self.groups.len()).clamp(1000, 2400) as i32;
+        let (width, legend) = match self {
+            Chart::Bars(c) => {
+                let bars = c.groups.len() * c.series.len().max(1);
+                let width = (280 + 8 * bars + 8 * c.groups.len()).clamp(1000, 2400);
+                (width as i32, legend_entries(c))
+            }
+            Chart::Lines(c) => (1000, curve_entries(c)),
+        };
         let measure = |s: &str| -> Drawn<i32> {
             Ok(Metrics::get().map_or(8 * s.chars().count() as i32, |m| {
                 m.layout(s, LABEL_SIZE).1.ceil() as i32
             }))
         };
-        let rows = legend_rows(&legend_entries(self), legend_width(width), &measure)
-            .map_or(1, |rows| rows.len()) as i32;
+        let rows =
+            legend_rows(&legend, legend_width(width), &measure).map_or(1, |rows| rows.len()) as i32;
         let height = HEIGHT as i32 + (rows - 2).max(0) * LEGEND_ROW;
         (width as u32, height as u32)
     }
+}
 
+impl BarChart {
     fn right_area(&self) -> i32 {
         if self.overlay.is_some() { 64 } else { 0 }
     }
@@ -179,10 +198,10 @@ impl BarChart {
     }
 }
 
-type Chart<'a, DB> =
+type DualChart<'a, DB> =
     DualCoordChartContext<'a, DB, Cartesian2d<Axis, Axis>, Cartesian2d<Axis, Axis>>;
 
-/// The plot's edges and the groups' centres, in pixels.
+/// The plot's edges and the x ticks' (the groups' centres'), in pixels.
 struct Frame {
     left: i32,
     right: i32,
@@ -198,40 +217,12 @@ fn draw<DB: DrawingBackend>(p: &Painter<DB>, c: &BarChart) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    p.root.fill(&WHITE)?;
-    let (width, height) = p.root.dim_in_pixel();
-    let (width, height) = (width as i32, height as i32);
-    let max = width - 2 * MARGIN;
-    let title = p.fit(&c.title, TITLE_SIZE, max)?;
-    p.text(
-        &title,
-        TITLE_SIZE,
-        INK,
-        anchor(HPos::Left, VPos::Top),
-        (MARGIN, 12),
-        false,
-    )?;
-    let subtitle = p.fit(&c.subtitle, SUBTITLE_SIZE, max)?;
-    let at = (MARGIN, 42);
-    p.text(
-        &subtitle,
-        SUBTITLE_SIZE,
-        MUTED,
-        anchor(HPos::Left, VPos::Top),
-        at,
-        false,
-    )?;
-
     let legend = legend_entries(c);
-    let rows = legend_rows(&legend, legend_width(width), &|s| p.width(s, LABEL_SIZE))?;
-    let legend_h = rows.len() as i32 * LEGEND_ROW + 10;
-    let labels = x_labels(p, c, width - 2 * MARGIN - LEFT_AREA - c.right_area())?;
+    let page = page(p, &c.title, &c.subtitle, &legend)?;
+    let labels = x_labels(p, c, page.width - 2 * MARGIN - LEFT_AREA - c.right_area())?;
     let x_area = 10 + labels.lines * LINE + 28;
-
-    let (_, below) = p.root.split_vertically(HEADER);
-    let (area, _) = below.split_vertically(height - HEADER - legend_h);
     let y = c.y_axis();
-    let mut chart = ChartBuilder::on(&area)
+    let mut chart = ChartBuilder::on(&page.plot)
         .margin_left(MARGIN)
         .margin_right(MARGIN)
         .margin_top(6)
@@ -240,18 +231,11 @@ where
         .right_y_label_area_size(c.right_area())
         .build_cartesian_2d(Axis::categories(c.groups.len()), y.clone())?
         .set_secondary_coord(Axis::categories(c.groups.len()), Axis::linear(1.0, 0.2));
-    let frame = frame(&chart, c.groups.len());
+    let centres: Vec<f64> = (0..c.groups.len()).map(|i| i as f64).collect();
+    let frame = frame(&chart, &centres);
 
     draw_shading(&chart, c, y.hi)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK)
-        .x_label_formatter(&|_| String::new())
-        .y_label_formatter(&|_| String::new())
-        .draw()?;
+    draw_grid(&mut chart, false)?;
     draw_bars(p, &chart, c, y.hi)?;
     draw_y_labels(p, &frame, &y, c.y_desc, false)?;
     if let Some(overlay) = &c.overlay {
@@ -264,26 +248,188 @@ where
         draw_overlay(&chart, overlay, c.groups.len())?;
         draw_y_labels(p, &frame, &Axis::linear(1.0, 0.2), "true P(DLT)", true)?;
     }
-    draw_x_labels(p, c, &labels, &frame)?;
-    draw_legend(p, &legend, &rows, height - legend_h + 4)?;
+    draw_x_labels(p, c.x_desc, &labels, &frame)?;
+    draw_legend(p, &legend, &page.rows, page.legend_top)?;
     Ok(())
 }
 
-fn frame<DB: DrawingBackend>(chart: &Chart<DB>, groups: usize) -> Frame {
+/// A chart's page once its titles are drawn: its width, the legend's rows
+/// and top, and the area left for the plot between titles and legend.
+struct Page<DB: DrawingBackend> {
+    width: i32,
+    rows: Vec<Vec<(usize, i32)>>,
+    legend_top: i32,
+    plot: DrawingArea<DB, Shift>,
+}
+
+/// A white page with the title and subtitle, fitted to its width, laid out
+/// for a plot and `legend`.
+fn page<DB: DrawingBackend>(
+    p: &Painter<DB>,
+    title: &str,
+    subtitle: &str,
+    legend: &[Entry],
+) -> Drawn<Page<DB>>
+where
+    DB::ErrorType: 'static,
+{
+    p.root.fill(&WHITE)?;
+    let (width, height) = p.root.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
+    let max = width - 2 * MARGIN;
+    for (text, size, colour, y) in [
+        (title, TITLE_SIZE, INK, 12),
+        (subtitle, SUBTITLE_SIZE, MUTED, 42),
+    ] {
+        let fitted = p.fit(text, size, max)?;
+        p.text(
+            &fitted,
+            size,
+            colour,
+            anchor(HPos::Left, VPos::Top),
+            (MARGIN, y),
+            false,
+        )?;
+    }
+    let rows = legend_rows(legend, legend_width(width), &|s| p.width(s, LABEL_SIZE))?;
+    let legend_h = rows.len() as i32 * LEGEND_ROW + 10;
+    let (_, below) = p.root.split_vertically(HEADER);
+    let (plot, _) = below.split_vertically(height - HEADER - legend_h);
+    Ok(Page {
+        width,
+        rows,
+        legend_top: height - legend_h + 4,
+        plot,
+    })
+}
+
+/// The axes and the grid at the y ticks (and at the x ticks when
+/// `x_grid`); tick labels are drawn by `draw_y_labels` and `draw_x_labels`.
+fn draw_grid<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<Axis, Axis>>,
+    x_grid: bool,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let mut mesh = chart.configure_mesh();
+    if !x_grid {
+        mesh.disable_x_mesh();
+    }
+    mesh.bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(INK)
+        .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|_| String::new())
+        .draw()?;
+    Ok(())
+}
+
+/// The plot's frame in `chart`, with x ticks at `xs`.
+fn frame<DB: DrawingBackend>(
+    chart: &ChartContext<DB, Cartesian2d<Axis, Axis>>,
+    xs: &[f64],
+) -> Frame {
     let (x, y) = chart.plotting_area().get_pixel_range();
     Frame {
         left: x.start,
         right: x.end,
         top: y.start,
         bottom: y.end,
-        centres: (0..groups)
-            .map(|i| chart.backend_coord(&(i as f64, 0.0)).0)
+        centres: xs
+            .iter()
+            .map(|&v| chart.backend_coord(&(v, 0.0)).0)
             .collect(),
     }
 }
 
+/// Line colours, dark enough to read as thin lines on white, told apart by
+/// dash too (solid, long dashes, short dashes) in grey-scale print.
+const LINE_COLOURS: [RGBColor; 6] = [
+    RGBColor(37, 99, 163),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 140, 100),
+    RGBColor(12, 30, 66),
+    RGBColor(190, 90, 150),
+    RGBColor(200, 140, 0),
+];
+const DASHES: [Option<(i32, i32)>; 3] = [None, Some((14, 6)), Some((5, 4))];
+const LINE_WIDTH: u32 = 3;
+
+/// Colour and dash (length, gap) of curve `i`.
+fn curve_style(i: usize) -> (RGBColor, Option<(i32, i32)>) {
+    (
+        LINE_COLOURS[i % LINE_COLOURS.len()],
+        DASHES[i % DASHES.len()],
+    )
+}
+
+/// A path through `points` in `colour`, solid or dashed.
+fn draw_path<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    points: Vec<CT::From>,
+    (colour, dash): (RGBColor, Option<(i32, i32)>),
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+    CT::From: Clone + 'static,
+{
+    let style = colour.stroke_width(LINE_WIDTH);
+    match dash {
+        None => area.draw(&PathElement::new(points, style))?,
+        Some((size, gap)) => area.draw(&DashedPathElement::new(points, size, gap, style))?,
+    }
+    Ok(())
+}
+
+/// Curves over days on a 0–1 axis, with the legend below.
+fn draw_lines<DB: DrawingBackend>(p: &Painter<DB>, c: &LineChart) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let legend = curve_entries(c);
+    let page = page(p, &c.title, &c.subtitle, &legend)?;
+    let last = c
+        .curves
+        .iter()
+        .flat_map(|curve| curve.points.iter().map(|&(x, _)| x))
+        .fold(0.0, f64::max);
+    let (top, step) = nice_axis(last);
+    let x = Axis::linear(top, step);
+    let y = Axis::linear(1.0, 0.1);
+    let mut chart = ChartBuilder::on(&page.plot)
+        .margin_left(MARGIN)
+        .margin_right(MARGIN + 12)
+        .margin_top(6)
+        .x_label_area_size(10 + LINE + 28)
+        .y_label_area_size(LEFT_AREA)
+        .build_cartesian_2d(x.clone(), y.clone())?;
+    draw_grid(&mut chart, true)?;
+    // Solid curves first, so dashed ones stay visible where curves coincide.
+    let mut order: Vec<usize> = (0..c.curves.len()).collect();
+    order.sort_by_key(|&i| i % DASHES.len());
+    for i in order {
+        let curve = &c.curves[i];
+        // Every curve runs on to the axis' end at its last value.
+        let mut points = curve.points.clone();
+        if let Some(&(_, p)) = points.last() {
+            points.push((top, p));
+        }
+        draw_path(chart.plotting_area(), points, curve_style(i))?;
+    }
+    let frame = frame(&chart, &x.ticks);
+    draw_y_labels(p, &frame, &y, c.y_desc, false)?;
+    let labels = XLabels {
+        text: x.ticks.iter().map(|&t| Some(vec![tick(t)])).collect(),
+        lines: 1,
+    };
+    draw_x_labels(p, c.x_desc, &labels, &frame)?;
+    draw_legend(p, &legend, &page.rows, page.legend_top)?;
+    Ok(())
+}
+
 /// Shades the groups of doses above target.
-fn draw_shading<DB: DrawingBackend>(chart: &Chart<DB>, c: &BarChart, y_max: f64) -> Drawn
+fn draw_shading<DB: DrawingBackend>(chart: &DualChart<DB>, c: &BarChart, y_max: f64) -> Drawn
 where
     DB::ErrorType: 'static,
 {
@@ -312,7 +458,7 @@ fn bar_span(i: usize, s: usize, n: usize) -> (f64, f64) {
 /// hatched above target, with ±1.96 SE whiskers where SE > 0.
 fn draw_bars<DB: DrawingBackend>(
     p: &Painter<DB>,
-    chart: &Chart<DB>,
+    chart: &DualChart<DB>,
     c: &BarChart,
     y_max: f64,
 ) -> Drawn
@@ -356,7 +502,11 @@ where
 
 /// True P(DLT) as a line with markers and the target as a dashed line, on the
 /// secondary axis.
-fn draw_overlay<DB: DrawingBackend>(chart: &Chart<DB>, overlay: &Overlay, groups: usize) -> Drawn
+fn draw_overlay<DB: DrawingBackend>(
+    chart: &DualChart<DB>,
+    overlay: &Overlay,
+    groups: usize,
+) -> Drawn
 where
     DB::ErrorType: 'static,
 {
@@ -550,7 +700,7 @@ fn wrap(s: &str, max: i32, width: &dyn Fn(&str) -> Drawn<i32>) -> Drawn<Vec<Stri
 
 fn draw_x_labels<DB: DrawingBackend>(
     p: &Painter<DB>,
-    c: &BarChart,
+    x_desc: &str,
     labels: &XLabels,
     frame: &Frame,
 ) -> Drawn
@@ -566,13 +716,15 @@ where
     }
     let y = frame.bottom + 14 + labels.lines * LINE;
     let middle = (frame.left + frame.right) / 2;
-    p.text(c.x_desc, DESC_SIZE, INK, top, (middle, y), false)
+    p.text(x_desc, DESC_SIZE, INK, top, (middle, y), false)
 }
 
 /// What a legend entry shows.
 enum Swatch {
     /// A series' fill and pattern.
     Series((RGBColor, Pattern)),
+    /// A curve's colour and dash.
+    Curve((RGBColor, Option<(i32, i32)>)),
     Overdose,
     TrueCurve,
     Target,
@@ -610,6 +762,17 @@ fn legend_entries(c: &BarChart) -> Vec<Entry> {
         });
     }
     entries
+}
+
+fn curve_entries(c: &LineChart) -> Vec<Entry> {
+    c.curves
+        .iter()
+        .enumerate()
+        .map(|(i, curve)| Entry {
+            swatch: Swatch::Curve(curve_style(i)),
+            label: curve.label.clone(),
+        })
+        .collect()
 }
 
 /// Room for the legend in a chart `width` pixels wide.
@@ -688,6 +851,9 @@ where
             root.draw(&Rectangle::new([p0, p1], SHADE.filled()))?;
             hatch(root, INK, p0, p1)?;
             root.draw(&Rectangle::new([p0, p1], INK.stroke_width(1)))?;
+        }
+        Swatch::Curve(style) => {
+            draw_path(root, vec![(x, mid), (x + SWATCH_W, mid)], style)?;
         }
         Swatch::TrueCurve => {
             let line = vec![(x, mid), (x + SWATCH_W, mid)];

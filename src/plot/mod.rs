@@ -1,32 +1,37 @@
 //! Charts of operating characteristics, written as PNG and SVG.
 //!
-//! Three charts per scenario × truth, each comparing the scenario's designs
-//! side by side (one bar per design in every group):
+//! Three charts per scenario × truth (four on a timed run), each comparing the
+//! scenario's designs side by side (one bar per design in every group, or
+//! one curve per design):
 //!
 //! - `selection`: P(dose selected as MTD), "no MTD" as its own group, with the
 //!   true P(DLT) of each dose and the target on a secondary axis;
 //! - `patients`: E[patients treated] per dose;
-//! - `sample-size`: the distribution of the trial's sample size N.
+//! - `sample-size`: the distribution of the trial's sample size N;
+//! - `duration` (timed runs only): the distribution of the trial's duration
+//!   in days, as curves of P(trial finished by day t), one per design.
 //!
 //! Monte Carlo bars carry ±1.96·SE whiskers; exact ones have none. Doses whose
 //! true P(DLT) exceeds the target are shaded and their bars hatched. Designs are
 //! told apart by fill colours of well-separated lightness (and by patterns past
-//! the third design), so the charts survive grey-scale printing.
+//! the third design), so the charts survive grey-scale printing; curves by
+//! colour and dash.
 //!
 //! Text is drawn with DejaVu Sans, bundled in `assets/fonts/` and handed to
 //! plotters' `ab_glyph` renderer, so no system font library is needed; in
 //! bitmaps each glyph is placed by the font's own metrics (see
 //! `text::Metrics`).
 //!
-//! Everything is drawn by one backend-generic function from a plain
-//! description of the chart (`charts::BarChart`), so the PNG and the SVG agree.
+//! Everything is drawn by backend-generic functions from a plain description
+//! of the chart (`charts::BarChart`, `charts::LineChart`), so the PNG and the
+//! SVG agree.
 //!
 //! The module in parts:
 //!
 //! - this file: the public API, atomic file writing and the `plan` of which
 //!   charts a run gets;
 //! - `charts`: what to draw, as plain data built from the results (no drawing);
-//! - `draw`: layout, style and drawing of a `BarChart` on any backend, and the
+//! - `draw`: layout, style and drawing of a chart on any backend, and the
 //!   PNG and SVG entry points;
 //! - `axis`: the axes' ranges and ticks;
 //! - `text`: the bundled font, its metrics, and the `Painter` that draws text.
@@ -39,7 +44,7 @@ mod text;
 use crate::rng::Stream;
 use crate::run::{PairResult, ScenarioRun};
 use crate::summary::Method;
-use charts::{BarChart, patients_chart, sample_size_chart, selection_chart};
+use charts::{Chart, duration_chart, patients_chart, sample_size_chart, selection_chart};
 use draw::{render_png, render_svg};
 use std::collections::HashSet;
 use std::io::Write;
@@ -67,13 +72,16 @@ pub enum ChartKind {
     Selection,
     Patients,
     SampleSize,
+    /// Timed runs only.
+    Duration,
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 3] = [
+    pub const ALL: [ChartKind; 4] = [
         ChartKind::Selection,
         ChartKind::Patients,
         ChartKind::SampleSize,
+        ChartKind::Duration,
     ];
 
     /// The last part of the file name.
@@ -82,6 +90,7 @@ impl ChartKind {
             ChartKind::Selection => "selection",
             ChartKind::Patients => "patients",
             ChartKind::SampleSize => "sample-size",
+            ChartKind::Duration => "duration",
         }
     }
 
@@ -90,6 +99,7 @@ impl ChartKind {
             ChartKind::Selection => "probability of selection as MTD",
             ChartKind::Patients => "patients treated per dose",
             ChartKind::SampleSize => "distribution of the sample size N",
+            ChartKind::Duration => "how long the trial takes",
         }
     }
 }
@@ -193,8 +203,8 @@ pub fn chart_svgs(run: &ScenarioRun) -> Result<Vec<SvgChart>, PlotError> {
                 truth,
                 kind,
                 stem,
-                title: chart.title,
-                subtitle: chart.subtitle,
+                title: chart.title().to_string(),
+                subtitle: chart.subtitle().to_string(),
                 svg,
             })
         })
@@ -241,7 +251,7 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), PlotError> {
 // Which charts a run gets
 
 /// Every chart of `run`: (truth, kind, file stem, chart).
-fn plan(run: &ScenarioRun) -> Vec<(usize, ChartKind, String, BarChart)> {
+fn plan(run: &ScenarioRun) -> Vec<(usize, ChartKind, String, Chart)> {
     let s = &run.scenario;
     let scenario = slug(&s.name);
     let mut out = Vec::new();
@@ -261,10 +271,14 @@ fn plan(run: &ScenarioRun) -> Vec<(usize, ChartKind, String, BarChart)> {
             .collect();
         for kind in ChartKind::ALL {
             let chart = match kind {
-                ChartKind::Selection => selection_chart(run, t, &results),
+                ChartKind::Selection => Chart::Bars(selection_chart(run, t, &results)),
+                ChartKind::Duration => match duration_chart(run, t) {
+                    Some(chart) => Chart::Lines(chart),
+                    None => continue,
+                },
                 _ if treating.is_empty() => continue,
-                ChartKind::Patients => patients_chart(run, t, &treating),
-                ChartKind::SampleSize => sample_size_chart(run, t, &treating),
+                ChartKind::Patients => Chart::Bars(patients_chart(run, t, &treating)),
+                ChartKind::SampleSize => Chart::Bars(sample_size_chart(run, t, &treating)),
             };
             let stem = format!("{scenario}__{truth_slug}__{}", kind.slug());
             out.push((t, kind, stem, chart));

@@ -4,6 +4,7 @@
 
 use crate::run::{CHECK_Z, PairResult, ScenarioRun};
 use crate::summary::Estimate;
+use crate::time::TimeCharacteristics;
 
 /// Columns of `summary.csv`.
 pub const SUMMARY_COLUMNS: &[&str] = &[
@@ -59,7 +60,22 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "p_stop_n_at_dose_se",
     "p_stop_rule",
     "p_stop_rule_se",
+    "mean_duration_days",
+    "mean_duration_days_se",
+    "sd_duration_days",
+    "duration_days_q10",
+    "duration_days_q50",
+    "duration_days_q90",
+    "mean_patients_lost",
+    "mean_patients_lost_se",
+    "mean_days_suspended",
+    "mean_days_suspended_se",
+    "mean_days_waiting",
+    "mean_days_waiting_se",
 ];
+
+/// How many of [`SUMMARY_COLUMNS`] hold time figures (the last ones).
+const TIME_COLUMNS: usize = 12;
 
 /// Columns of `doses.csv`.
 pub const DOSE_COLUMNS: &[&str] = &[
@@ -165,10 +181,37 @@ pub fn summary_csv(runs: &[ScenarioRun]) -> Vec<u8> {
             for e in &oc.p_stop {
                 row.extend(est(e));
             }
+            row.extend(time_cells(oc.time.as_ref()));
             row
         })
     });
     write(SUMMARY_COLUMNS, rows)
+}
+
+/// The time columns of `summary.csv`: empty without `[timing]`, and for the
+/// optimal benchmark, which takes no time (NaN figures).
+fn time_cells(time: Option<&TimeCharacteristics>) -> Vec<String> {
+    let Some(t) = time else {
+        return vec![String::new(); TIME_COLUMNS];
+    };
+    let mut cells = est(&t.mean_duration_days).to_vec();
+    cells.extend(
+        [
+            t.sd_duration_days,
+            t.duration_days_q10,
+            t.duration_days_q50,
+            t.duration_days_q90,
+        ]
+        .map(number),
+    );
+    for e in [
+        &t.mean_patients_lost,
+        &t.mean_days_suspended,
+        &t.mean_days_waiting,
+    ] {
+        cells.extend(est(e));
+    }
+    cells
 }
 
 /// Columns of `designs.csv`.
@@ -241,6 +284,50 @@ pub fn sample_size_csv(runs: &[ScenarioRun]) -> Vec<u8> {
         })
     });
     write(SAMPLE_SIZE_COLUMNS, rows)
+}
+
+/// Columns of `duration.csv`.
+pub const DURATION_COLUMNS: &[&str] = &[
+    "scenario",
+    "truth",
+    "design",
+    "method",
+    "day",
+    "probability",
+    "cumulative",
+];
+
+/// Whether any of `runs` has time figures (a timed Monte Carlo run): then
+/// `duration.csv` is written.
+pub fn has_time(runs: &[ScenarioRun]) -> bool {
+    runs.iter()
+        .any(|run| run.results.iter().any(|r| r.oc.time.is_some()))
+}
+
+/// The distribution of a timed trial's duration: one row per day that
+/// occurs, `probability` = P(day ≤ duration < day + 1) and `cumulative` =
+/// P(duration < day + 1). Designs that take no time (the optimal benchmark)
+/// have no rows.
+pub fn duration_csv(runs: &[ScenarioRun]) -> Vec<u8> {
+    let rows = runs.iter().flat_map(|run| {
+        run.results.iter().flat_map(move |r| {
+            let days = r.oc.time.as_ref().map_or(&[][..], |t| &t.duration[..]);
+            let mut cumulative = 0.0;
+            days.iter().map(move |&(day, p)| {
+                // Sums of n/R can pass 1 by an ulp.
+                cumulative = f64::min(cumulative + p, 1.0);
+                let mut row = keys(run, r).to_vec();
+                row.extend([
+                    r.oc.method.name().to_string(),
+                    day.to_string(),
+                    p.to_string(),
+                    cumulative.to_string(),
+                ]);
+                row
+            })
+        })
+    });
+    write(DURATION_COLUMNS, rows)
 }
 
 /// Columns of `selfcheck.csv`.

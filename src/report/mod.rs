@@ -10,8 +10,8 @@ mod json;
 mod table;
 
 pub use self::csv::{
-    comparison_csv, designs_csv, doses_csv, events_csv, sample_size_csv, selfcheck_csv,
-    summary_csv, truths_csv,
+    comparison_csv, designs_csv, doses_csv, duration_csv, events_csv, has_time, sample_size_csv,
+    selfcheck_csv, summary_csv, truths_csv,
 };
 pub use self::json::{JsonReadError, RESULTS_SCHEMA, read_json, results_json};
 pub(crate) use self::table::render;
@@ -47,6 +47,16 @@ pub fn benchmark_note(run: &ScenarioRun) -> Option<String> {
          (so pcs_closest is its PCS). It treats nobody, so its sample size and DLT figures \
          are empty."
     ))
+}
+
+/// A scenario's `[timing]` parameters as `key = value, …`.
+pub fn timing_text(timing: &crate::time::Timing) -> String {
+    let params: Vec<String> = timing
+        .parameters()
+        .into_iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    params.join(", ")
 }
 
 /// An output that could not be written.
@@ -125,8 +135,9 @@ fn output_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 /// Writes [`OUTPUT_FILES`] for `runs` of `job` into `dir`, `report.html` when given
 /// (see [`crate::html`]), `comparison.csv` when a scenario has two or more
 /// designs, `truths.csv` when a truth comes from a `[[grid]]`,
-/// `selfcheck.csv` when the runs hold self-checks and
-/// `events.csv` when a truth comes from a toxicity profile; returns the paths.
+/// `selfcheck.csv` when the runs hold self-checks,
+/// `events.csv` when a truth comes from a toxicity profile and
+/// `duration.csv` when a run has time figures (`[timing]`); returns the paths.
 pub fn write_outputs(
     dir: &Path,
     job: &Job,
@@ -162,6 +173,9 @@ pub fn write_outputs(
         .any(|r| r.scenario.truths.iter().any(|t| !t.events.is_empty()))
     {
         contents.push(("events.csv", events_csv(runs)));
+    }
+    if has_time(runs) {
+        contents.push(("duration.csv", duration_csv(runs)));
     }
     write_files(dir, &contents)
 }

@@ -1,10 +1,11 @@
 //! The terminal table: per truth, how often each design selects each dose,
 //! and its headline figures, with the Monte Carlo uncertainty stated once.
 
-use crate::compare::{EXACT_RESOLUTION, SIGNIFICANT_SE};
-use crate::run::{CHECK_Z, ScenarioRun};
-use crate::summary::Method;
+use crate::compare::{Comparison, DURATION, EXACT_RESOLUTION, SIGNIFICANT_SE};
+use crate::run::{CHECK_Z, PairResult, ScenarioRun};
+use crate::summary::{Estimate, Method};
 use crate::tally::HEADLINES;
+use crate::time::WhenSuspended;
 use std::fmt::Write;
 
 /// Left-aligned first column, right-aligned others, two spaces apart.
@@ -65,50 +66,91 @@ pub fn shows_each_truth(run: &ScenarioRun) -> bool {
     run.scenario.truths.len() <= MAX_TRUTH_TABLES
 }
 
-/// The headline figures' column titles, and how a value is shown.
+/// The headline figures' column titles.
 const HEADLINE_TITLES: [&str; 5] = ["PCS %", "sel>target %", "E[N]", "E[DLT]", "E[N>target]"];
 
-fn headline_value(figure: usize, v: f64) -> String {
+/// The figures compared between designs, as (name, column title): the
+/// headline figures, and the duration when `timed`.
+fn compared_figures(timed: bool) -> Vec<(&'static str, &'static str)> {
+    let mut figures: Vec<_> = HEADLINES.into_iter().zip(HEADLINE_TITLES).collect();
+    if timed {
+        figures.push((DURATION, "E[days]"));
+    }
+    figures
+}
+
+/// A header row: `first`, then the figures' titles.
+fn figure_header(first: &str, figures: &[(&str, &str)]) -> Vec<String> {
+    let mut header = vec![first.to_string()];
+    header.extend(figures.iter().map(|(_, title)| title.to_string()));
+    header
+}
+
+/// How a value of `figure` is shown: probabilities in percent.
+fn figure_value(figure: &str, v: f64) -> String {
     if v.is_nan() {
         NOT_APPLICABLE.to_string()
-    } else if figure < 2 {
+    } else if figure == "pcs" || figure == "p_select_overdose" {
         format!("{:.2}", 100.0 * v)
+    } else if figure == DURATION {
+        format!("{v:.2}")
     } else {
         format!("{v:.3}")
     }
 }
 
+/// The pairs of designs compared, as (method, a, b), in the order they
+/// first appear.
+fn compared_pairs<'a>(
+    comparisons: impl IntoIterator<Item = &'a Comparison>,
+) -> Vec<(Method, usize, usize)> {
+    let mut pairs = Vec::new();
+    for c in comparisons {
+        let key = (c.method, c.a, c.b);
+        if !pairs.contains(&key) {
+            pairs.push(key);
+        }
+    }
+    pairs
+}
+
 /// Paired differences between designs on truth `t`, one row per pair and
-/// method.
+/// method, one column per figure compared.
 fn comparisons(run: &ScenarioRun, t: usize, out: &mut String) {
     let s = &run.scenario;
-    let rows_of: Vec<_> = run.comparisons.iter().filter(|c| c.truth == t).collect();
-    if rows_of.is_empty() {
+    let of_truth: Vec<&Comparison> = run.comparisons.iter().filter(|c| c.truth == t).collect();
+    if of_truth.is_empty() {
         return;
     }
-    let mut header = vec!["a − b".to_string()];
-    header.extend(HEADLINE_TITLES.map(String::from));
-    let mut rows = vec![header];
-    for group in rows_of.chunks(HEADLINES.len()) {
-        let c = group[0];
+    let figures = compared_figures(of_truth.iter().any(|c| c.figure == DURATION));
+    let mut rows = vec![figure_header("a − b", &figures)];
+    for (method, a, b) in compared_pairs(of_truth.iter().copied()) {
         let mut row = vec![format!(
             "{} − {}{}",
-            s.designs[c.a].name,
-            s.designs[c.b].name,
-            if run.results.iter().any(|r| r.oc.method != c.method) {
-                format!(" ({})", c.method.name())
+            s.designs[a].name,
+            s.designs[b].name,
+            if run.results.iter().any(|r| r.oc.method != method) {
+                format!(" ({})", method.name())
             } else {
                 String::new()
             }
         )];
-        for (f, c) in group.iter().enumerate() {
-            let diff = headline_value(f, c.diff);
+        for &(figure, _) in &figures {
+            let found = of_truth
+                .iter()
+                .find(|c| (c.method, c.a, c.b, c.figure) == (method, a, b, figure));
+            // Exact results have no duration to compare.
+            let Some(c) = found else {
+                row.push(NOT_APPLICABLE.to_string());
+                continue;
+            };
+            let diff = figure_value(figure, c.diff);
             row.push(match c.beyond_2se() {
                 _ if c.diff.is_nan() => diff,
                 None => diff,
                 Some(beyond) => format!(
                     "{diff} ± {}{}",
-                    headline_value(f, c.se_paired),
+                    figure_value(figure, c.se_paired),
                     if beyond { "*" } else { " " }
                 ),
             });
@@ -122,6 +164,81 @@ fn comparisons(run: &ScenarioRun, t: usize, out: &mut String) {
     render(&rows, out);
 }
 
+/// `value ± se` to two decimals, or `value` where the SE is 0, or
+/// [`NOT_APPLICABLE`].
+fn with_se(e: &Estimate) -> String {
+    if !e.is_applicable() {
+        NOT_APPLICABLE.to_string()
+    } else if e.se > 0.0 {
+        format!("{:.2} ± {:.2}", e.value, e.se)
+    } else {
+        format!("{:.2}", e.value)
+    }
+}
+
+/// How long each design's trials take on one truth, on a timed run: the
+/// duration's mean, sd and quantiles, the patients lost (or, with
+/// `when_suspended = "wait"`, the days they waited) and the days accrual
+/// was suspended; "—" for the benchmark, which takes no time.
+fn time_block(
+    run: &ScenarioRun,
+    results: &[&PairResult],
+    row_name: &dyn Fn(&PairResult) -> String,
+    out: &mut String,
+) {
+    let Some(timing) = &run.scenario.timing else {
+        return;
+    };
+    let wait = timing.when_suspended == WhenSuspended::Wait;
+    let mut rows = vec![
+        [
+            "time (days)",
+            "E[duration]",
+            "sd",
+            "q10",
+            "q50",
+            "q90",
+            if wait { "E[days waiting]" } else { "E[lost]" },
+            "E[days suspended]",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in results {
+        let Some(t) = &r.oc.time else {
+            continue;
+        };
+        rows.push(vec![
+            row_name(r),
+            with_se(&t.mean_duration_days),
+            two_decimals(t.sd_duration_days),
+            two_decimals(t.duration_days_q10),
+            two_decimals(t.duration_days_q50),
+            two_decimals(t.duration_days_q90),
+            with_se(if wait {
+                &t.mean_days_waiting
+            } else {
+                &t.mean_patients_lost
+            }),
+            with_se(&t.mean_days_suspended),
+        ]);
+    }
+    if rows.len() == 1 {
+        return;
+    }
+    out.push('\n');
+    render(&rows, out);
+    let lost = if wait {
+        "days waiting: all the queued patients' waits in a trial, summed"
+    } else {
+        "lost: patients who came while accrual was suspended"
+    };
+    let _ = writeln!(
+        out,
+        "  duration: days from the first patient in to the last evaluation (quantiles q10, q50, q90); {lost}."
+    );
+}
+
 /// A sweep over many truths: per design, the headline figures averaged over
 /// truths (each truth weighing the same), and per pair of designs, on how
 /// many truths a beats b.
@@ -133,9 +250,8 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
         "\nsweep over {} truths: per-truth rows are in summary.csv; averages over truths:",
         s.truths.len()
     );
-    let mut header = vec!["design".to_string()];
-    header.extend(HEADLINE_TITLES.map(String::from));
-    let mut rows = vec![header];
+    let figures = compared_figures(run.results.iter().any(|r| r.oc.time.is_some()));
+    let mut rows = vec![figure_header("design", &figures)];
     for method in [Method::Exact, Method::Mc] {
         for (d, spec) in s.designs.iter().enumerate() {
             let results: Vec<_> = run
@@ -155,9 +271,20 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
                 mean(|oc| oc.mean_n.value),
                 mean(|oc| oc.mean_dlt.value),
                 mean(|oc| oc.mean_n_overdose.value),
+                // Untimed results (exact ones) have no duration: "—".
+                mean(|oc| {
+                    oc.time
+                        .as_ref()
+                        .map_or(f64::NAN, |t| t.mean_duration_days.value)
+                }),
             ];
             let mut row = vec![format!("{} ({})", spec.name, method.name())];
-            row.extend(means.iter().enumerate().map(|(f, &v)| headline_value(f, v)));
+            row.extend(
+                figures
+                    .iter()
+                    .zip(means)
+                    .map(|(&(figure, _), v)| figure_value(figure, v)),
+            );
             rows.push(row);
         }
     }
@@ -169,17 +296,10 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
         out,
         "\n  truths on which a − b is above / below 0 (Monte Carlo: beyond {SIGNIFICANT_SE} paired SE; exact: beyond {EXACT_RESOLUTION:e}):"
     );
-    let mut header = vec!["a − b".to_string()];
-    header.extend(HEADLINE_TITLES.map(String::from));
-    let mut rows = vec![header];
-    let mut keys: Vec<_> = run
-        .comparisons
-        .iter()
-        .map(|c| (c.method, c.a, c.b))
-        .collect();
-    keys.dedup();
+    let figures = compared_figures(run.comparisons.iter().any(|c| c.figure == DURATION));
+    let mut rows = vec![figure_header("a − b", &figures)];
+    let mut keys = compared_pairs(&run.comparisons);
     keys.sort_by_key(|&(m, a, b)| (m.name(), a, b));
-    keys.dedup();
     for (method, a, b) in keys {
         let mut row = vec![format!(
             "{} − {} ({})",
@@ -187,7 +307,7 @@ fn sweep(run: &ScenarioRun, out: &mut String) {
             s.designs[b].name,
             method.name()
         )];
-        for figure in HEADLINES {
+        for &(figure, _) in &figures {
             let (mut above, mut below) = (0, 0);
             for c in run
                 .comparisons
@@ -240,7 +360,7 @@ pub fn table(run: &ScenarioRun) -> String {
         _ => mc,
     };
     // With both methods, rows say which one they show.
-    let row_name = |r: &crate::run::PairResult| {
+    let row_name = |r: &PairResult| {
         let name = s.designs[r.design].name.clone();
         if has(Method::Exact) && has(Method::Mc) {
             format!("{name} ({})", r.oc.method.name())
@@ -259,6 +379,9 @@ pub fn table(run: &ScenarioRun) -> String {
     );
     if let Some(d) = &s.description {
         let _ = writeln!(out, "  {}", d.trim());
+    }
+    if let Some(timing) = &s.timing {
+        let _ = writeln!(out, "  [timing] {}", super::timing_text(timing));
     }
     if !shows_each_truth(run) {
         sweep(run, &mut out);
@@ -373,6 +496,7 @@ pub fn table(run: &ScenarioRun) -> String {
                 worst_n
             );
         }
+        time_block(run, &results, &row_name, &mut out);
         if let Some(note) = super::benchmark_note(run) {
             let _ = writeln!(out, "  {note}");
         }
