@@ -1127,9 +1127,8 @@ impl Validator<'_> {
                         .flatten()
                         .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
                 });
-                let shape = shape.ok_or_else(|| {
-                    self.invalid(field("dlt_time.weibull"), format!("{dlt_time_expected}"))
-                })?;
+                let shape = shape
+                    .ok_or_else(|| self.invalid(field("dlt_time.weibull"), dlt_time_expected))?;
                 DltTime::Weibull { shape }
             }
             Some(other) => {
@@ -1418,7 +1417,7 @@ seed = 2026
             ),
             (
                 &format!("{base}kind = \"tite-crm\"\n"),
-                "design[0].kind: = \"tite-crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\" or \"benchmark\"",
+                "design[0].kind: = \"tite-crm\": expected \"3+3\", \"A+B\", \"boin\", \"mtpi2\", \"i3+3\", \"crm\", \"rolling6\" or \"benchmark\"",
             ),
         ]);
     }

@@ -2,7 +2,7 @@
 //! when and never what, the rolling six against Skolnik et al. 2008, and the
 //! properties every timed trial has.
 
-use dosesim::design::{AbDesign, AbParams, AnyDesign, DesignSpec, Preset, Rule};
+use dosesim::design::{AbParams, AnyDesign, DesignSpec, Preset, Rule};
 use dosesim::engine::{Joint, McSettings, Shard, Thresholds, TrialState, simulate_designs};
 use dosesim::rng::Stream;
 use dosesim::time::figures::TimeCharacteristics;
@@ -154,7 +154,10 @@ fn cohort_durations_follow_the_path() {
                 }
                 open = done;
             }
-            let got = time_of(&run(&[d.clone()], &truth, Some(timing), 1, seed), 0);
+            let got = time_of(
+                &run(std::slice::from_ref(&d), &truth, Some(timing), 1, seed),
+                0,
+            );
             assert!(
                 (got.mean_duration_days.value - open).abs() <= TICK,
                 "{kind}, seed {seed}"

@@ -111,12 +111,30 @@ pub fn fingerprint() -> u64 {
         timing: None,
     };
     let mut hash = Stream::new(0);
-    for design in AnyDesign::fingerprint_designs(truth.num_doses()) {
-        let counts = simulate(&design, &truth, 0.3, settings, &|_| {})
-            .map_or_else(|_| vec![u64::MAX], |tally| tally.counts());
-        for count in counts {
-            hash = Stream::new(hash.at(count));
+    let mut fold = |words: Vec<u64>| {
+        for word in words {
+            hash = Stream::new(hash.at(word));
         }
+    };
+    let designs = AnyDesign::fingerprint_designs(truth.num_doses());
+    for design in &designs {
+        fold(
+            simulate(design, &truth, 0.3, settings, &|_| {})
+                .map_or_else(|_| vec![u64::MAX], |tally| tally.counts()),
+        );
+    }
+    // The clock: the first design (a 3+3) and the rolling six, timed.
+    let timed = McSettings {
+        timing: Some(Timing::FINGERPRINT),
+        ..settings
+    };
+    let rolling_six = AnyDesign::RollingSix(RollingSix::new(truth.num_doses(), 0));
+    let pair = [designs[0].clone(), rolling_six];
+    let batches = Shard::WHOLE.batches(0, 1, timed.trials);
+    let joint = simulate_designs(&pair, &truth, 0.3, None, timed, batches, &|_| {});
+    match joint.ok().and_then(|joint| joint.times) {
+        Some(times) => times.tallies.iter().for_each(|t| fold(t.words())),
+        None => fold(vec![u64::MAX]),
     }
     hash.at(0)
 }

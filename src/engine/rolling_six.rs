@@ -18,15 +18,21 @@ pub(super) struct Pending {
     dlt: bool,
 }
 
-/// Result `i` of the pending ones is known: counted at its dose and taken
-/// off the list.
-fn learn(known: &mut [Known], pending: &mut Vec<Pending>, i: usize) {
-    let result = pending.swap_remove(i);
-    let at = &mut known[result.dose];
-    if result.dlt {
-        at.dlts += 1;
-    } else {
-        at.clear += 1;
+/// The next results are known — every one due on the next result's day,
+/// so no decision sees half of a day's results: counted at their doses and
+/// taken off the list, which is kept latest first.
+fn learn(known: &mut [Known], pending: &mut Vec<Pending>) {
+    let Some(day) = pending.last().map(|p| p.day) else {
+        return;
+    };
+    while let Some(&result) = pending.last().filter(|p| p.day == day) {
+        pending.pop();
+        let at = &mut known[result.dose];
+        if result.dlt {
+            at.dlts += 1;
+        } else {
+            at.clear += 1;
+        }
     }
 }
 
@@ -50,19 +56,13 @@ impl TrialState {
         let mut current = design.start_dose();
         // The day of the last event: an enrolment or a result.
         let mut now = 0.0f64;
-        // The next result: its index in `pending` and its day.
-        let next_result = |pending: &[Pending]| {
-            pending
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1.day.total_cmp(&b.1.day))
-                .map(|(i, p)| (i, p.day))
-        };
+        // The day of the next result: the list is kept latest first.
+        let next_result = |pending: &[Pending]| pending.last().map(|p| p.day);
         loop {
             match design.next(&known[..k], &mut current) {
                 Step::Stop => {
                     // Accrual closes; the trial ends with the last result.
-                    let end = pending.iter().fold(now, |e, p| e.max(p.day));
+                    let end = pending.first().map_or(now, |p| p.day.max(now));
                     clock.suspend(end - now);
                     let time = clock.finish(end);
                     self.ending = design.mtd(&self.n[..k], &self.x[..k]);
@@ -70,12 +70,12 @@ impl TrialState {
                     return (self.ending, time);
                 }
                 Step::Suspend => {
-                    let Some((i, day)) = next_result(&pending) else {
+                    let Some(day) = next_result(&pending) else {
                         unreachable!("Table 1 suspends only with results pending")
                     };
                     clock.suspend(day - now);
                     now = day;
-                    learn(&mut known, &mut pending, i);
+                    learn(&mut known, &mut pending);
                 }
                 Step::Enrol(dose) => {
                     let start = clock.next_start(now);
@@ -84,18 +84,22 @@ impl TrialState {
                         // A result known by the time the patient could
                         // start (on the same day included) comes first: it
                         // may change the decision.
-                        Some((i, day)) if day <= start => {
+                        Some(day) if day <= start => {
                             now = day;
-                            learn(&mut known, &mut pending, i);
+                            learn(&mut known, &mut pending);
                         }
                         _ => {
                             let (patient, start) = clock.enrol(now);
                             let dlt = thresholds.dlt(dose, stream.tolerance(trial, patient));
-                            pending.push(Pending {
+                            let result = Pending {
                                 day: clock.evaluated(patient, start, dlt),
                                 dose,
                                 dlt,
-                            });
+                            };
+                            // Latest first; a result due on the same day as
+                            // an earlier one comes after it.
+                            let at = pending.partition_point(|p| p.day > result.day);
+                            pending.insert(at, result);
                             known[dose].enrolled += 1;
                             self.add(dose, 1, u32::from(dlt));
                             now = start;
@@ -104,5 +108,46 @@ impl TrialState {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::StopReason;
+    use crate::time::{Arrivals, DltTime, Draws, Timing, WhenSuspended};
+
+    /// No DLT anywhere, a person every 10 days, a 28-day window: by hand,
+    /// dose 1 enrols on days 0–40 (a result every 10 days from day 28 lets
+    /// the 4th and 5th in), its third clearance on day 48 lets day 50's
+    /// person go to dose 2; likewise dose 2 on days 50–90 and dose 3 from
+    /// day 100. Dose 3's third clearance, day 148, is an escalation from
+    /// the top dose: accrual ends, the last two pending results come on
+    /// days 158 and 168, and the persons of days 150 and 160 are lost.
+    #[test]
+    fn a_trial_without_dlts_by_hand() {
+        let timing = Timing {
+            arrivals: Arrivals::Fixed { mean_days: 10.0 },
+            dlt_window_days: 28.0,
+            dlt_time: DltTime::Uniform,
+            when_suspended: WhenSuspended::Lose,
+        };
+        let stream = Stream::new(1);
+        let mut clock = Clock::new(Draws::new(&timing, stream), timing.when_suspended);
+        let mut state = TrialState::new(0);
+        let thresholds = Thresholds::new(&[0.0; 3]);
+        let (ending, time) =
+            state.rolling_six(&RollingSix::new(3, 0), &mut clock, &thresholds, &stream, 0);
+        assert_eq!(ending, (Some(2), StopReason::RuleEnd));
+        assert_eq!(state.end().n[..3], [5, 5, 5]);
+        assert_eq!(
+            time,
+            TrialTime {
+                duration: 168.0,
+                lost: 2,
+                suspended: 20.0,
+                waited: 0.0,
+            }
+        );
     }
 }

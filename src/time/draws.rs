@@ -32,6 +32,18 @@ enum Gap {
     Uniform(Uniform<f64>),
 }
 
+/// When in the window a DLT falls, ready to draw.
+#[derive(Debug, Clone, Copy)]
+enum DltFraction {
+    Uniform,
+    /// The Weibull's 1/shape, computed once: a division hoisted into the
+    /// hot loop from an enum payload the uniform case leaves unset cost a
+    /// microcode assist per cohort.
+    Weibull {
+        inv_shape: f64,
+    },
+}
+
 /// Arrival gaps and DLT times of one run.
 #[derive(Debug, Clone, Copy)]
 pub struct Draws {
@@ -39,7 +51,7 @@ pub struct Draws {
     arrivals: Stream,
     gap: Gap,
     window: f64,
-    dlt_time: DltTime,
+    dlt_time: DltFraction,
 }
 
 impl Draws {
@@ -59,7 +71,12 @@ impl Draws {
             arrivals: stream.arrivals(),
             gap,
             window: timing.dlt_window_days,
-            dlt_time: timing.dlt_time,
+            dlt_time: match timing.dlt_time {
+                DltTime::Uniform => DltFraction::Uniform,
+                DltTime::Weibull { shape } => DltFraction::Weibull {
+                    inv_shape: 1.0 / shape,
+                },
+            },
         }
     }
 
@@ -89,11 +106,11 @@ impl Draws {
         let u = ((self.stream.patient_slot(trial, patient, 1) >> 11) as f64 + 0.5)
             * (1.0 / (1u64 << 53) as f64);
         let fraction = match self.dlt_time {
-            DltTime::Uniform => u,
+            DltFraction::Uniform => u,
             // F(x) = (1 − e^(−x^k)) / (1 − e^(−1)) on [0, 1], inverted.
-            DltTime::Weibull { shape } => {
+            DltFraction::Weibull { inv_shape } => {
                 let mass = -(-1.0f64).exp_m1();
-                (-(-u * mass).ln_1p()).powf(1.0 / shape)
+                (-(-u * mass).ln_1p()).powf(inv_shape)
             }
         };
         self.window * fraction

@@ -101,6 +101,16 @@ pub const MAX_ARRIVALS_PER_WINDOW: f64 = 1000.0;
 pub const MAX_DAYS: f64 = 36_525.0;
 
 impl Timing {
+    /// Skolnik et al.'s accrual (a person every 10 days on average) and a
+    /// 28-day window, with Weibull DLT times: what the engine's fingerprint
+    /// runs its clock on.
+    pub const FINGERPRINT: Timing = Timing {
+        arrivals: Arrivals::Poisson { mean_days: 10.0 },
+        dlt_window_days: 28.0,
+        dlt_time: DltTime::Weibull { shape: 2.0 },
+        when_suspended: WhenSuspended::Lose,
+    };
+
     /// The problem with this model, as `(field, problem)` with the field
     /// named as under `[timing]`; `None` when it is valid.
     pub fn problem(&self) -> Option<(&'static str, String)> {

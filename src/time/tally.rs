@@ -118,6 +118,19 @@ impl TimeTally {
         }
     }
 
+    /// Every count as 64-bit words: the trials, each figure's sums (high
+    /// and low words) and the histogram's non-empty days, for fingerprints.
+    pub fn words(&self) -> Vec<u64> {
+        let mut out = vec![self.trials];
+        for s in [self.duration, self.suspended, self.waited, self.lost] {
+            for v in [s.sum, s.sum_sq] {
+                out.extend([(v >> 64) as u64, v as u64]);
+            }
+        }
+        out.extend(self.histogram().flat_map(|(day, n)| [day as u64, n]));
+        out
+    }
+
     /// `(day, trials)` for every day of duration some trial had.
     pub fn histogram(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
         (0..)
