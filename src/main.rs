@@ -177,6 +177,15 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let out = &args.output;
     report::prepare_dir(&out.out)?;
+    for s in scenarios.iter().filter(|s| s.timing.is_some()) {
+        if method == MethodChoice::Exact {
+            eprintln!(
+                "note: scenario {:?} has a [timing] table, but --method exact gives no time \
+                 figures: they come only from simulation (--method mc, auto or both)",
+                s.name
+            );
+        }
+    }
     for s in scenarios.iter().filter(|_| method == MethodChoice::Auto) {
         if s.timing.is_some() {
             eprintln!(
