@@ -96,10 +96,15 @@ impl TrialState {
                                 dose,
                                 dlt,
                             };
-                            // Latest first; a result due on the same day as
-                            // an earlier one comes after it.
-                            let at = pending.partition_point(|p| p.day > result.day);
-                            pending.insert(at, result);
+                            // Latest first (a result due on the same day as
+                            // an earlier one after it): a few swaps, cheaper
+                            // than `insert`'s memmove call.
+                            pending.push(result);
+                            let mut at = pending.len() - 1;
+                            while at > 0 && pending[at - 1].day <= result.day {
+                                pending.swap(at - 1, at);
+                                at -= 1;
+                            }
                             known[dose].enrolled += 1;
                             self.add(dose, 1, u32::from(dlt));
                             now = start;
