@@ -9,6 +9,7 @@
 //! sums. It is usually far smaller than the unpaired sqrt(se_a² + se_b²),
 //! which is reported beside it. Exact results differ exactly: standard error 0.
 
+use crate::stats::spread;
 use crate::summary::{Method, OperatingCharacteristics};
 use crate::tally::{HEADLINES, PairTally};
 use crate::time::tally::{TICKS_PER_DAY, Times};
@@ -162,18 +163,14 @@ fn paired_se(pairs: &PairTally, a: usize, b: usize, figure: usize) -> f64 {
 }
 
 /// The standard error of the mean of `r` values whose sum is `sum` and sum
-/// of squares `sum_sq`: in integers where R·Σd² fits in 128 bits (a
-/// duration's ticks can exceed it), in floating point beyond.
+/// of squares `sum_sq`, from their exact [`spread`].
 fn spread_se(r: u64, sum: i128, sum_sq: i128) -> f64 {
     if r == 0 {
         return 0.0;
     }
-    let numerator = match (sum_sq.checked_mul(i128::from(r)), sum.checked_mul(sum)) {
-        (Some(a), Some(b)) => (a - b) as f64,
-        _ => (sum_sq as f64) * (r as f64) - (sum as f64).powi(2),
-    };
+    let numerator = spread(r, sum, sum_sq);
     let r = r as f64;
-    numerator.max(0.0).sqrt() / (r * r.sqrt())
+    numerator.sqrt() / (r * r.sqrt())
 }
 
 #[cfg(test)]

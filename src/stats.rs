@@ -1,5 +1,6 @@
-//! Statistics helpers for the designs: Beta tail probabilities with integer
-//! shapes and weighted isotonic regression.
+//! Statistics helpers: Beta tail probabilities with integer shapes and
+//! weighted isotonic regression for the designs, and the spread of integer
+//! sums for Monte Carlo standard errors.
 //!
 //! Pure functions, no allocation: the interval designs call them once per
 //! simulated trial (isotonic regression) or while building their decision
@@ -45,6 +46,17 @@ fn binomial_range(m: u32, p: f64, lo: u32, hi: u32) -> f64 {
         }
     }
     sum.min(1.0)
+}
+
+/// R·Σv² − (Σv)² (≥ 0) of `r` values whose sum is `sum` and sum of squares
+/// `sum_sq`: R² times their variance with divisor R. Exact in integers where
+/// it fits in 128 bits, in floating point beyond (a duration's squared ticks
+/// over 10^12 trials can exceed it).
+pub fn spread(r: u64, sum: i128, sum_sq: i128) -> f64 {
+    match (sum_sq.checked_mul(i128::from(r)), sum.checked_mul(sum)) {
+        (Some(a), Some(b)) => (a - b).max(0) as f64,
+        _ => ((sum_sq as f64) * (r as f64) - (sum as f64).powi(2)).max(0.0),
+    }
 }
 
 /// The regularized incomplete Beta function I_x(a, b) — R's

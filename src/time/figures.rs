@@ -2,6 +2,7 @@
 //! waiting costs, each mean with its Monte Carlo standard error.
 
 use super::tally::{Sums, TICKS_PER_DAY, TimeTally};
+use crate::stats::spread;
 use crate::summary::{Estimate, nan_as_null};
 use serde::{Deserialize, Serialize};
 
@@ -92,14 +93,10 @@ impl TimeCharacteristics {
 
 /// The mean of a per-trial figure with its standard error, and its
 /// standard deviation, from integer sums over `r` trials, in units of
-/// `unit` per count. The variance R·Σv² − (Σv)² is exact in integers where
-/// it fits in 128 bits.
+/// `unit` per count (see [`spread`]).
 pub fn scaled(s: &Sums, r: u64, unit: f64) -> (Estimate, f64) {
-    let wide = u128::from(r);
-    let spread = match (s.sum_sq.checked_mul(wide), s.sum.checked_mul(s.sum)) {
-        (Some(a), Some(b)) => a.saturating_sub(b) as f64,
-        _ => ((s.sum_sq as f64) * (r as f64) - (s.sum as f64).powi(2)).max(0.0),
-    };
+    let wide = |v: u128| i128::try_from(v).unwrap_or(i128::MAX);
+    let spread = spread(r, wide(s.sum), wide(s.sum_sq));
     let r = r as f64;
     let sd = spread.sqrt() / r * unit;
     (
